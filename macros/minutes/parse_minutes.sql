@@ -1,0 +1,65 @@
+{#- Minute parsing, one place for every encoding real feeds use (domain.md section 3).
+
+    parse_minutes_seconds(column) -> whole seconds, or null when the value says the
+    player did not play or cannot be read at all. It never coerces: a value it does
+    not recognise stays null and minutes_parse_status() calls it corrupt.
+
+      "35:42", "0:48"   clock, seconds 0-60 ("13:60" reads as 14:00)
+      "28", "05", "00"  whole minutes ("00" is 0, never null: bug 2)
+      "31.27"           decimal minutes
+      "PT34M12.00S"     ISO-8601 duration
+      null, "", "-", "DNP"  did not play
+-#}
+{% macro parse_minutes_seconds(column) -%}
+    {%- set value = 'trim(' ~ column ~ ')' -%}
+    {%- set clock = '[0-9]{1,3}:[0-9]{1,2}' -%}
+    {%- set iso = 'PT(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:[.][0-9]+)?S)?' -%}
+    case
+        when {{ minutes_not_played(column) }} then null
+        when {{ regex_full_match(value, clock) }}
+            and cast({{ regex_capture(value, ':([0-9]+)$') }} as integer) <= 60
+            then cast({{ regex_capture(value, '^([0-9]+):') }} as integer) * 60
+            + cast({{ regex_capture(value, ':([0-9]+)$') }} as integer)
+        when {{ regex_full_match(value, '[0-9]{1,3}') }}
+            then cast({{ value }} as integer) * 60
+        when {{ regex_full_match(value, '[0-9]{1,3}[.][0-9]+') }}
+            then cast(round(cast({{ value }} as {{ type_decimal() }}) * 60, 0)
+                as integer)
+        when {{ regex_full_match(value, iso) }} and {{ value }} != 'PT'
+            then coalesce(
+                cast({{ regex_capture(value, '([0-9]+)H') }} as integer), 0
+            ) * 3600
+            + coalesce(
+                cast({{ regex_capture(value, '([0-9]+)M') }} as integer), 0
+            ) * 60
+            + cast(round(coalesce(cast(
+                {{ regex_capture(value, '([0-9]+(?:[.][0-9]+)?)S') }}
+                as {{ type_decimal() }}), 0), 0) as integer)
+    end
+{%- endmacro %}
+
+
+{#- True when the raw value says the player did not play. -#}
+{% macro minutes_not_played(column) -%}
+    ({{ column }} is null or upper(trim({{ column }})) in ('', '-', 'DNP'))
+{%- endmacro %}
+
+
+{#- 'not_played', 'parsed' or 'corrupt'. Corrupt covers the unreadable and the
+    impossible: negative values, seconds over 60, more than max_minutes. -#}
+{% macro minutes_parse_status(column, seconds_expression) -%}
+    {%- set max_minutes = var('gate_minutes_max') -%}
+    case
+        when {{ minutes_not_played(column) }} then 'not_played'
+        when {{ seconds_expression }} between 0 and {{ max_minutes * 60 }}
+            then 'parsed'
+        else 'corrupt'
+    end
+{%- endmacro %}
+
+
+{#- Seconds to minutes at 0.1 precision, half up, computed on whole tenths so that
+    both engines round the same way ("36:30" is 36.5, not 36: bug 3). -#}
+{% macro seconds_to_minutes(seconds_expression) -%}
+    cast(floor(({{ seconds_expression }} * 10 + 30) / 60) / 10 as {{ type_decimal() }})
+{%- endmacro %}

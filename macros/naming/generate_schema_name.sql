@@ -1,0 +1,5 @@
+{#- Layers land in fixed schemas (nba_staging, nba_intermediate, nba_analytics), the
+    names analysts and the ML job query, instead of dbt's <target>_<custom> default. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {{- (custom_schema_name or target.schema) | trim -}}
+{%- endmacro %}

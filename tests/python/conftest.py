@@ -1,0 +1,93 @@
+"""Shared fixtures: generated raw data in a real DuckDB file, and real dbt runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+
+# A window that holds COVID postponements, repeated loads and the default sample
+# week (2022-01-10..2022-01-17), small enough to build in seconds.
+TEST_WINDOW = (date(2021, 12, 20), date(2022, 1, 20))
+
+
+@dataclass
+class DbtHarness:
+    """Runs dbt for real against one DuckDB file, with its own target folder."""
+
+    db_path: Path
+    target_path: Path
+    profiles_dir: Path
+
+    def invoke(self, *args: str, dbt_vars: dict[str, Any] | None = None) -> Any:
+        from dbt.cli.main import dbtRunner
+
+        command = [
+            *args,
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(self.profiles_dir),
+            "--target-path",
+            str(self.target_path),
+            "--log-path",
+            str(self.target_path / "logs"),
+            "--quiet",
+        ]
+        if dbt_vars is not None:
+            command += ["--vars", json.dumps(dbt_vars)]
+        previous = os.environ.get("NBA_DUCKDB_PATH")
+        os.environ["NBA_DUCKDB_PATH"] = str(self.db_path)
+        try:
+            return dbtRunner().invoke(command)
+        finally:
+            if previous is None:
+                os.environ.pop("NBA_DUCKDB_PATH", None)
+            else:
+                os.environ["NBA_DUCKDB_PATH"] = previous
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        with duckdb.connect(str(self.db_path), read_only=True) as connection:
+            return connection.execute(sql).fetchall()
+
+    def execute(self, sql: str) -> None:
+        with duckdb.connect(str(self.db_path)) as connection:
+            connection.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def profiles_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("profiles")
+    shutil.copy(PROJECT_DIR / "profiles.yml.example", folder / "profiles.yml")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def raw_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Raw tables for TEST_WINDOW, generated once per session."""
+    from generate_raw_data import generate
+
+    path = tmp_path_factory.mktemp("raw") / "raw.duckdb"
+    generate(path, seed=42, start_date=TEST_WINDOW[0], end_date=TEST_WINDOW[1])
+    return path
+
+
+@pytest.fixture
+def dbt_harness(
+    raw_db_template: Path, profiles_dir: Path, tmp_path: Path
+) -> Iterator[DbtHarness]:
+    db_path = tmp_path / "nba.duckdb"
+    shutil.copy(raw_db_template, db_path)
+    yield DbtHarness(db_path, tmp_path / "target", profiles_dir)

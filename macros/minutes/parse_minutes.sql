@@ -63,3 +63,26 @@
 {% macro seconds_to_minutes(seconds_expression) -%}
     cast(floor(({{ seconds_expression }} * 10 + 30) / 60) / 10 as {{ type_decimal() }})
 {%- endmacro %}
+
+
+{#- Every column of from_relation plus minutes_parse_status and minutes_seconds
+    (null unless the value parsed), reading the raw value once per row. -#}
+{% macro select_with_parsed_minutes(from_relation, column='minutes') -%}
+    select
+        *,
+        case
+            when minutes_parse_status = 'parsed' then parsed_minutes_seconds
+        end as minutes_seconds
+    from (
+        select
+            *,
+            {{ minutes_parse_status(column, 'parsed_minutes_seconds') }}
+                as minutes_parse_status
+        from (
+            select
+                *,
+                {{ parse_minutes_seconds(column) }} as parsed_minutes_seconds
+            from {{ from_relation }}
+        ) as parsed
+    ) as classified
+{%- endmacro %}

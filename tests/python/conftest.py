@@ -31,7 +31,13 @@ class DbtHarness:
     target_path: Path
     profiles_dir: Path
 
-    def invoke(self, *args: str, dbt_vars: dict[str, Any] | None = None) -> Any:
+    def invoke(
+        self,
+        *args: str,
+        dbt_vars: dict[str, Any] | None = None,
+        runner: Any = None,
+    ) -> Any:
+        """Runs one dbt command; pass runner to reuse a parsed manifest."""
         from dbt.cli.main import dbtRunner
 
         command = [
@@ -51,7 +57,7 @@ class DbtHarness:
         previous = os.environ.get("NBA_DUCKDB_PATH")
         os.environ["NBA_DUCKDB_PATH"] = str(self.db_path)
         try:
-            return dbtRunner().invoke(command)
+            return (runner or dbtRunner()).invoke(command)
         finally:
             if previous is None:
                 os.environ.pop("NBA_DUCKDB_PATH", None)

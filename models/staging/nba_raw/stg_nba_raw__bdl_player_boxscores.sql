@@ -6,60 +6,15 @@ source as (
 
 ),
 
-normalised as (
-
-    select
-        *,
-        -- the feed drops accented letters (nikolajoki); rebuild it from the name
-        coalesce(
-            nullif({{ player_lookup('player_full_name') }}, ''), player_lookup
-        ) as normalised_player_lookup,
-        max(processed_at) over (
-            partition by game_date, game_id, source_file_path
-        ) as load_processed_at
-    from source
-
-),
-
-ranked as (
-
-    select
-        *,
-        dense_rank() over (
-            partition by game_date, game_id
-            order by load_processed_at desc, source_file_path desc
-        ) as load_rank,
-        row_number() over (
-            partition by game_date, game_id, normalised_player_lookup
-            order by load_processed_at desc, processed_at desc
-        ) as player_rank
-    from normalised
-
-),
-
 newest_load as (
 
-    select * from ranked
-    where load_rank = 1 and player_rank = 1
+    {{ newest_feed_load('source', 'player_full_name') }}
 
 ),
 
 parsed as (
 
-    select
-        *,
-        {{ parse_minutes_seconds('minutes') }} as parsed_minutes_seconds
-    from newest_load
-
-),
-
-classified as (
-
-    select
-        *,
-        {{ minutes_parse_status('minutes', 'parsed_minutes_seconds') }}
-            as minutes_parse_status
-    from parsed
+    {{ select_with_parsed_minutes('newest_load') }}
 
 ),
 
@@ -89,9 +44,7 @@ renamed as (
         ----------  minutes
         minutes as minutes_raw,
         minutes_parse_status,
-        case
-            when minutes_parse_status = 'parsed' then parsed_minutes_seconds
-        end as minutes_seconds,
+        minutes_seconds,
 
         ----------  numerics
         points,
@@ -122,7 +75,7 @@ renamed as (
         created_at,
         processed_at
 
-    from classified
+    from parsed
 
 )
 

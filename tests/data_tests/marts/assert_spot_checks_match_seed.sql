@@ -1,0 +1,55 @@
+-- Spot checks: every seeded known (game, player) in range is in the summary with
+-- exactly the seeded minutes_played and points (null-safe: a dnp's are null).
+-- The seed's minutes were worked out by hand from the raw strings, so a parsing,
+-- rounding or source-priority change shows up here (bugs 1, 2, 3, 6). One row per
+-- mismatch with both values.
+
+with
+
+expected as (
+
+    select
+        game_date,
+        game_id,
+        player_lookup,
+        minutes_raw,
+        cast(minutes_played as {{ type_decimal() }}) as expected_minutes,
+        cast(points as {{ dbt.type_bigint() }}) as expected_points
+    from {{ ref('spot_checks') }}
+    where {{ backfill_range_filter('game_date') }}
+
+),
+
+summary as (
+
+    select game_date, game_id, player_lookup, minutes_played, points
+    from {{ ref('player_game_summary') }}
+    where {{ backfill_range_filter('game_date') }}
+
+)
+
+select
+    expected.game_id,
+    expected.player_lookup,
+    expected.minutes_raw,
+    expected.expected_minutes,
+    summary.minutes_played as observed_minutes,
+    expected.expected_points,
+    summary.points as observed_points,
+    case
+        when summary.player_lookup is null then 'missing from the summary'
+        else 'values differ'
+    end as problem
+from expected
+left join summary
+    on
+        expected.game_date = summary.game_date
+        and expected.game_id = summary.game_id
+        and expected.player_lookup = summary.player_lookup
+where
+    summary.player_lookup is null
+    or not (
+        coalesce(cast(summary.minutes_played as {{ type_decimal() }}), -1)
+        = coalesce(expected.expected_minutes, -1)
+        and coalesce(summary.points, -1) = coalesce(expected.expected_points, -1)
+    )

@@ -1,0 +1,188 @@
+"""Command line: parse the arguments into RunOptions and hand them to the runner."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from backfill_runner.errors import EXIT_USAGE, UsageError
+from backfill_runner.plan import ChunkSize, make_range
+from backfill_runner.progress import Console
+from backfill_runner.runner import execute
+from backfill_runner.settings import RunOptions
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+DESCRIPTION = """\
+Rebuild nba_analytics.player_game_summary from the raw box scores over a date
+range, one chunk at a time, with the validation gates of docs/domain.md section 5.
+
+Order of work: pre-flight (raw minutes NULL rate, read-only), a backup of the
+range, the sample week, every chunk as one `dbt build` of the summary and its
+tests, then `dbt test` over the whole range and a report (Markdown + PNG chart).
+Progress is saved in a checkpoint after every chunk; a rerun resumes it."""
+
+EPILOG = """\
+exit codes:
+  0    done and valid (warnings may have been printed)
+  1    a gate or test failed (the message names it, its value and band), a chunk
+       failed, or another runner holds the target
+  2    bad usage: bad dates, a reversed range, options that do not fit together
+  130  interrupted (Ctrl-C or SIGTERM); the checkpoint is intact, rerun to resume
+
+example:
+  python scripts/backfill.py --start-date 2021-10-01 --end-date 2024-05-01"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="backfill.py",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--start-date",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="first game date of the range (inclusive)",
+    )
+    parser.add_argument(
+        "--end-date",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="last game date of the range (inclusive)",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        choices=[size.value for size in ChunkSize],
+        default=ChunkSize.MONTH.value,
+        help="build the range by calendar day, ISO week or month (default: month)",
+    )
+    parser.add_argument(
+        "--target",
+        default=os.environ.get("NBA_TARGET", "duckdb"),
+        help="dbt target of profiles.yml: duckdb (embedded) or bigquery "
+        "(default: $NBA_TARGET, else duckdb)",
+    )
+    parser.add_argument(
+        "--resume",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--resume (default) rebuilds only the chunks of the checkpoint that are "
+        "not done (failed, interrupted, never started), in date order, and does not "
+        "rebuild a completed range; --no-resume discards the checkpoint and rebuilds "
+        "every chunk",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the plan (chunks, pre-flight figures, rows each chunk would "
+        "replace) and write nothing: no table, no checkpoint, no backup, no lock",
+    )
+    parser.add_argument(
+        "--skip-sample",
+        action="store_true",
+        help="do not build and gate the sample week before the chunks",
+    )
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=3,
+        metavar="N",
+        help="retries of a dbt command that failed on a transient error (connection, "
+        "rate limit), with exponential backoff; other errors are never retried "
+        "(default: 3)",
+    )
+    parser.add_argument(
+        "--retry-backoff",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="first backoff delay, doubled at each retry up to 60s (default: 5)",
+    )
+    parser.add_argument(
+        "--log-file",
+        type=Path,
+        metavar="PATH",
+        help="append every message to this file (default: "
+        ".backfill/logs/backfill_<target>_<range>.log; a dry run logs only here)",
+    )
+    parser.add_argument(
+        "--rollback",
+        action="store_true",
+        help="restore the rows the last backfill of exactly this range replaced, "
+        "from the backup it took before its first write",
+    )
+    paths = parser.add_argument_group("paths")
+    paths.add_argument(
+        "--project-dir",
+        type=Path,
+        default=PROJECT_DIR,
+        help="the dbt project (default: this repository)",
+    )
+    paths.add_argument(
+        "--profiles-dir",
+        type=Path,
+        default=None,
+        help="folder with profiles.yml (default: $DBT_PROFILES_DIR, else the "
+        "project folder)",
+    )
+    paths.add_argument(
+        "--state-dir",
+        type=Path,
+        default=None,
+        help="checkpoints, locks, logs and dbt artifacts (default: "
+        "<project>/.backfill)",
+    )
+    paths.add_argument(
+        "--report-dir",
+        type=Path,
+        default=None,
+        help="where the report goes (default: <project>/reports)",
+    )
+    return parser
+
+
+def options_from_args(args: argparse.Namespace) -> RunOptions:
+    project_dir = args.project_dir.resolve()
+    profiles_dir = args.profiles_dir or Path(
+        os.environ.get("DBT_PROFILES_DIR") or project_dir
+    )
+    return RunOptions(
+        range=make_range(args.start_date, args.end_date),
+        chunk_size=ChunkSize(args.chunk_size),
+        target=args.target,
+        project_dir=project_dir,
+        profiles_dir=profiles_dir.resolve(),
+        state_dir=(args.state_dir or project_dir / ".backfill").resolve(),
+        report_dir=(args.report_dir or project_dir / "reports").resolve(),
+        log_file=args.log_file.resolve() if args.log_file else None,
+        resume=args.resume,
+        dry_run=args.dry_run,
+        skip_sample=args.skip_sample,
+        rollback=args.rollback,
+        retries=args.retries,
+        retry_backoff_s=args.retry_backoff,
+    )
+
+
+def main(argv: Sequence[str] | None = None, console: Console | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        options = options_from_args(args)
+    except UsageError as error:
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return error.exit_code
+    return execute(options, console)

@@ -1,0 +1,256 @@
+"""dbt through its programmatic API: the project parsed once, the manifest reused.
+
+Every invocation runs with ``--log-level none`` (dbt prints nothing; the runner shows
+its own progress) and writes its artifacts and dbt.log under ``artifacts_dir``, never
+into the project's own target folder. Results are read from dbt's result objects.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from dbt.cli.main import dbtRunner
+from dbt_common.events.base_types import EventMsg
+from dbt_common.invocation import get_invocation_id
+
+from backfill_runner.errors import DbtError
+
+# Events whose text is the only place dbt reports a run-operation's error.
+_ERROR_EVENTS = {
+    "RunningOperationCaughtError",
+    "RunningOperationUncaughtError",
+    "MainEncounteredError",
+}
+
+# Errors worth retrying: the connection or the service, never the SQL or the data.
+_TRANSIENT = re.compile(
+    "|".join(
+        [
+            r"rate ?limit",
+            r"ratelimitexceeded",
+            r"quota exceeded",
+            r"too many requests",
+            r"\b429\b",
+            r"\b50[234]\b",
+            r"service unavailable",
+            r"backenderror",
+            r"internal error encountered",
+            r"connection (reset|refused|aborted|closed)",
+            r"broken pipe",
+            r"timed? ?out",
+            r"temporarily unavailable",
+            r"could not set lock on file",
+        ]
+    ),
+    re.IGNORECASE,
+)
+
+
+def is_transient(message: str) -> bool:
+    """True for connection and rate-limit errors, which a retry can cure."""
+    return bool(_TRANSIENT.search(message))
+
+
+@dataclass(frozen=True, slots=True)
+class NodeOutcome:
+    """One node of a dbt result: a model, a test, a unit test or a hook."""
+
+    name: str
+    resource_type: str
+    status: str
+    failures: int | None
+    message: str | None
+    adapter_response: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """What one dbt invocation returned, in plain values."""
+
+    command: str
+    success: bool
+    invocation_id: str
+    nodes: list[NodeOutcome]
+    error: str | None
+    raw_result: Any = None
+
+    @property
+    def transient(self) -> bool:
+        text = " ".join(
+            [self.error or ""]
+            + [node.message or "" for node in self.nodes if node.status == "error"]
+        )
+        return bool(text.strip()) and is_transient(text)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+@dataclass
+class DbtSession:
+    """A parsed dbt project bound to one target."""
+
+    project_dir: Path
+    profiles_dir: Path
+    target: str
+    artifacts_dir: Path
+    manifest: Any = field(default=None, init=False, repr=False)
+    _errors: list[str] = field(default_factory=list, init=False, repr=False)
+
+    def _common_args(self) -> list[str]:
+        return [
+            "--project-dir",
+            str(self.project_dir),
+            "--profiles-dir",
+            str(self.profiles_dir),
+            "--target",
+            self.target,
+            "--target-path",
+            str(self.artifacts_dir / "target"),
+            "--log-path",
+            str(self.artifacts_dir / "logs"),
+            "--log-level",
+            "none",
+            "--log-level-file",
+            "info",
+        ]
+
+    def _collect(self, message: EventMsg) -> None:
+        if message.info.name in _ERROR_EVENTS:
+            self._errors.append(str(getattr(message.data, "exc", "") or message.data))
+
+    def parse(self) -> None:
+        """Parse the project once; every later invocation reuses the manifest."""
+        outcome = dbtRunner(callbacks=[self._collect]).invoke(
+            ["parse", *self._common_args()]
+        )
+        if not outcome.success or outcome.result is None:
+            raise DbtError(f"dbt parse failed: {outcome.exception or self._errors}")
+        self.manifest = outcome.result
+
+    def invoke(self, *args: str, dbt_vars: dict[str, Any] | None = None) -> Invocation:
+        """Run one dbt command on the parsed manifest; KeyboardInterrupt propagates."""
+        if self.manifest is None:
+            self.parse()
+        command = [*args, *self._common_args()]
+        if dbt_vars is not None:
+            command += ["--vars", json.dumps(dbt_vars, default=str)]
+        self._errors = []
+        outcome = dbtRunner(manifest=self.manifest, callbacks=[self._collect]).invoke(
+            command
+        )
+        if isinstance(outcome.exception, KeyboardInterrupt):
+            raise outcome.exception
+        invocation_id = get_invocation_id()
+        nodes: list[NodeOutcome] = []
+        results = getattr(outcome.result, "results", None) or []
+        for result in results:
+            # run-operation returns artifact rows, with a unique_id and no node
+            node = getattr(result, "node", None)
+            unique_id = getattr(result, "unique_id", "") or ""
+            response = result.adapter_response
+            nodes.append(
+                NodeOutcome(
+                    name=node.name if node else unique_id.rsplit(".", 1)[-1],
+                    resource_type=str(node.resource_type) if node else "operation",
+                    status=str(result.status),
+                    failures=result.failures,
+                    message=result.message,
+                    adapter_response=dict(response) if response else {},
+                )
+            )
+        errors = list(self._errors)
+        if outcome.exception is not None:
+            errors.insert(0, str(outcome.exception))
+        return Invocation(
+            command=args[0],
+            success=bool(outcome.success),
+            invocation_id=invocation_id,
+            nodes=nodes,
+            error="; ".join(errors) or None,
+            raw_result=outcome.result,
+        )
+
+    def query(
+        self, sql: str, dbt_vars: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Rows of a read-only query (Jinja allowed: ref, source, macros)."""
+        invocation = self.invoke(
+            "show", "--inline", sql, "--limit", "-1", dbt_vars=dbt_vars
+        )
+        if not invocation.success or not invocation.raw_result.results:
+            raise DbtError(f"query failed: {invocation.error}\n{sql}")
+        table = invocation.raw_result.results[0].agate_table
+        names = list(table.column_names)
+        return [
+            {name: _plain(value) for name, value in zip(names, row, strict=True)}
+            for row in table.rows
+        ]
+
+    def compile_inline(self, sql: str) -> str:
+        invocation = self.invoke("compile", "--inline", sql)
+        if not invocation.success or not invocation.raw_result.results:
+            raise DbtError(f"compile failed: {invocation.error}")
+        return str(invocation.raw_result.results[0].node.compiled_code)
+
+    def run_operation(self, macro: str, macro_args: dict[str, Any]) -> Invocation:
+        invocation = self.invoke(
+            "run-operation", macro, "--args", json.dumps(macro_args, default=str)
+        )
+        if not invocation.success:
+            raise DbtError(f"dbt run-operation {macro} failed: {invocation.error}")
+        return invocation
+
+    def model_relation(self, model: str) -> tuple[str, str, str]:
+        """(database, schema, identifier) of a model, from the manifest."""
+        if self.manifest is None:
+            self.parse()
+        for node in self.manifest.nodes.values():
+            if node.resource_type == "model" and node.name == model:
+                return node.database, node.schema, node.alias
+        raise DbtError(f"model {model} is not in the project")
+
+
+@dataclass(frozen=True, slots=True)
+class TargetInfo:
+    """Where a target points: its name, engine and database location."""
+
+    name: str
+    type: str
+    location: str
+
+    @property
+    def identity(self) -> str:
+        return f"{self.type}:{self.location}"
+
+
+def describe_target(session: DbtSession) -> TargetInfo:
+    """Ask dbt (no query runs) which database the target points at."""
+    text = session.compile_inline(
+        "{{ target.name }}|{{ target.type }}|{{ target.get('path', '') }}"
+        "|{{ target.database }}|{{ target.schema }}"
+    )
+    name, kind, path, database, schema = (part.strip() for part in text.split("|"))
+    if path and path != ":memory:" and "://" not in path and not path.startswith("md:"):
+        location = str(Path(path).resolve())
+    else:
+        location = f"{path or database}/{schema}"
+    return TargetInfo(name=name, type=kind, location=location)
+
+
+def as_date(value: Any) -> date:
+    """A date from whatever the engine returned (date, datetime or text)."""
+    if hasattr(value, "date") and callable(value.date):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

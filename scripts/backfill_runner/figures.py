@@ -1,0 +1,293 @@
+"""The figures behind every gate and the report, queried through dbt.
+
+Each query is Jinja SQL run with ``dbt show --inline`` on the parsed project, so
+``source()``, ``ref()`` and the project's cross-database macros render it for
+whichever engine the target is (DuckDB or BigQuery). Range bounds come from
+validated ``date`` objects, never from raw text. Raw tables are always filtered on
+``game_date``, which BigQuery's partition filter requires.
+
+Coverage vs raw is ``summary rows of players who played`` (``is_active``) divided by
+``raw Ball Don't Lie rows`` (every row of nba_raw.bdl_player_boxscores, as loaded),
+by month and overall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from backfill_runner.dbt_session import DbtSession, as_date
+from backfill_runner.plan import DateRange
+from backfill_runner.settings import DATE_COLUMN, MODEL_NAME
+
+
+def _between(column: str, window: DateRange) -> str:
+    return (
+        f"{column} between cast('{window.start.isoformat()}' as date)"
+        f" and cast('{window.end.isoformat()}' as date)"
+    )
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _int(row: dict[str, Any], key: str) -> int:
+    value = row.get(key)
+    return int(value) if value is not None else 0
+
+
+@dataclass(frozen=True, slots=True)
+class RawFigures:
+    """Raw minutes completeness over a range (the pre-flight gate's input).
+
+    Gamebook rows count only for active players: dnp and inactive rows have no
+    minutes by design. A minute value counts as missing when NULL or blank.
+    """
+
+    gamebook_active_rows: int
+    gamebook_active_null: int
+    bdl_rows: int
+    bdl_null: int
+
+    @property
+    def gamebook_null_rate(self) -> float | None:
+        return _rate(self.gamebook_active_null, self.gamebook_active_rows)
+
+    @property
+    def bdl_null_rate(self) -> float | None:
+        return _rate(self.bdl_null, self.bdl_rows)
+
+    @property
+    def null_rate(self) -> float | None:
+        """The worse of the two sources."""
+        rates = [
+            r for r in (self.gamebook_null_rate, self.bdl_null_rate) if r is not None
+        ]
+        return max(rates) if rates else None
+
+
+def raw_figures(session: DbtSession, window: DateRange) -> RawFigures:
+    missing = "(minutes is null or trim(minutes) = '')"
+    sql = f"""
+with gamebook as (
+    select
+        count(*) as active_rows,
+        sum(case when {missing} then 1 else 0 end) as active_null
+    from {{{{ source('nba_raw', 'nbac_gamebook_player_stats') }}}}
+    where {_between("game_date", window)} and lower(player_status) = 'active'
+),
+bdl as (
+    select
+        count(*) as all_rows,
+        sum(case when {missing} then 1 else 0 end) as null_rows
+    from {{{{ source('nba_raw', 'bdl_player_boxscores') }}}}
+    where {_between("game_date", window)}
+)
+select
+    gamebook.active_rows as gamebook_active_rows,
+    coalesce(gamebook.active_null, 0) as gamebook_active_null,
+    bdl.all_rows as bdl_rows,
+    coalesce(bdl.null_rows, 0) as bdl_null
+from gamebook cross join bdl
+"""
+    row = session.query(sql)[0]
+    return RawFigures(
+        gamebook_active_rows=_int(row, "gamebook_active_rows"),
+        gamebook_active_null=_int(row, "gamebook_active_null"),
+        bdl_rows=_int(row, "bdl_rows"),
+        bdl_null=_int(row, "bdl_null"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFigures:
+    """The summary's rows in a range and how many lack minutes."""
+
+    table_exists: bool
+    rows: int
+    null_rows: int
+    active_rows: int
+    active_null_rows: int
+
+    @property
+    def null_rate(self) -> float | None:
+        return _rate(self.null_rows, self.rows)
+
+    @property
+    def active_null_rate(self) -> float | None:
+        return _rate(self.active_null_rows, self.active_rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "table_exists": self.table_exists,
+            "rows": self.rows,
+            "null_rows": self.null_rows,
+            "active_rows": self.active_rows,
+            "active_null_rows": self.active_null_rows,
+            "null_rate": self.null_rate,
+        }
+
+
+_COUNTS = """
+        count(*) as summary_rows,
+        sum(case when minutes_played is null then 1 else 0 end) as null_rows,
+        sum(case when is_active then 1 else 0 end) as active_rows,
+        sum(case when is_active and minutes_played is null then 1 else 0 end)
+            as active_null_rows"""
+
+
+def summary_figures(session: DbtSession, window: DateRange) -> SummaryFigures:
+    """Counts over a range; all zero with table_exists false before the first run."""
+    sql = f"""
+{{%- set summary = load_relation(ref('{MODEL_NAME}')) -%}}
+{{%- if summary is none %}}
+select 0 as table_exists
+{{%- else %}}
+select 1 as table_exists,{_COUNTS}
+from {{{{ summary }}}}
+where {_between(DATE_COLUMN, window)}
+{{%- endif %}}
+"""
+    row = session.query(sql)[0]
+    if not _int(row, "table_exists"):
+        return SummaryFigures(False, 0, 0, 0, 0)
+    return SummaryFigures(
+        table_exists=True,
+        rows=_int(row, "summary_rows"),
+        null_rows=_int(row, "null_rows"),
+        active_rows=_int(row, "active_rows"),
+        active_null_rows=_int(row, "active_null_rows"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MonthFigures:
+    """One (month, season) of the summary next to the raw Ball Don't Lie rows."""
+
+    month: date
+    season_year: int
+    summary_rows: int
+    null_rows: int
+    active_rows: int
+    active_null_rows: int
+    raw_bdl_rows: int
+
+    @property
+    def null_rate(self) -> float | None:
+        return _rate(self.null_rows, self.summary_rows)
+
+    @property
+    def coverage(self) -> float | None:
+        return _rate(self.active_rows, self.raw_bdl_rows)
+
+
+def month_figures(session: DbtSession, window: DateRange) -> list[MonthFigures]:
+    """Per month and season; months with neither summary nor raw rows are absent."""
+    month = f"cast({{{{ month_start('{DATE_COLUMN}') }}}} as date)"
+    sql = f"""
+{{%- set summary = load_relation(ref('{MODEL_NAME}')) -%}}
+with raw_rows as (
+    select
+        {month} as month_start,
+        season_year,
+        count(*) as raw_bdl_rows
+    from {{{{ source('nba_raw', 'bdl_player_boxscores') }}}}
+    where {_between(DATE_COLUMN, window)}
+    group by 1, 2
+),
+summary_rows as (
+{{%- if summary is none %}}
+    select
+        cast(null as date) as month_start,
+        0 as season_year,
+        0 as summary_rows,
+        0 as null_rows,
+        0 as active_rows,
+        0 as active_null_rows
+    from raw_rows
+    where 1 = 0
+{{%- else %}}
+    select
+        {month} as month_start,
+        season_year,{_COUNTS}
+    from {{{{ summary }}}}
+    where {_between(DATE_COLUMN, window)}
+    group by 1, 2
+{{%- endif %}}
+)
+select
+    coalesce(summary_rows.month_start, raw_rows.month_start) as month_start,
+    coalesce(summary_rows.season_year, raw_rows.season_year) as season_year,
+    coalesce(summary_rows.summary_rows, 0) as summary_rows,
+    coalesce(summary_rows.null_rows, 0) as null_rows,
+    coalesce(summary_rows.active_rows, 0) as active_rows,
+    coalesce(summary_rows.active_null_rows, 0) as active_null_rows,
+    coalesce(raw_rows.raw_bdl_rows, 0) as raw_bdl_rows
+from summary_rows
+full outer join raw_rows
+    on
+        summary_rows.month_start = raw_rows.month_start
+        and summary_rows.season_year = raw_rows.season_year
+order by 1, 2
+"""
+    return [
+        MonthFigures(
+            month=as_date(row["month_start"]),
+            season_year=_int(row, "season_year"),
+            summary_rows=_int(row, "summary_rows"),
+            null_rows=_int(row, "null_rows"),
+            active_rows=_int(row, "active_rows"),
+            active_null_rows=_int(row, "active_null_rows"),
+            raw_bdl_rows=_int(row, "raw_bdl_rows"),
+        )
+        for row in session.query(sql)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DayCounts:
+    """Rows on one date: the summary's now, and the raw Ball Don't Lie rows."""
+
+    game_date: date
+    summary_rows: int
+    raw_bdl_rows: int
+
+
+def day_counts(session: DbtSession, window: DateRange) -> list[DayCounts]:
+    """What each date holds now; the dry run sums it per chunk."""
+    sql = f"""
+{{%- set summary = load_relation(ref('{MODEL_NAME}')) -%}}
+with raw_rows as (
+    select {DATE_COLUMN} as game_date, count(*) as raw_bdl_rows
+    from {{{{ source('nba_raw', 'bdl_player_boxscores') }}}}
+    where {_between(DATE_COLUMN, window)}
+    group by 1
+),
+summary_rows as (
+{{%- if summary is none %}}
+    select game_date, 0 as summary_rows from raw_rows where 1 = 0
+{{%- else %}}
+    select {DATE_COLUMN} as game_date, count(*) as summary_rows
+    from {{{{ summary }}}}
+    where {_between(DATE_COLUMN, window)}
+    group by 1
+{{%- endif %}}
+)
+select
+    coalesce(summary_rows.game_date, raw_rows.game_date) as game_date,
+    coalesce(summary_rows.summary_rows, 0) as summary_rows,
+    coalesce(raw_rows.raw_bdl_rows, 0) as raw_bdl_rows
+from summary_rows
+full outer join raw_rows on summary_rows.game_date = raw_rows.game_date
+order by 1
+"""
+    return [
+        DayCounts(
+            game_date=as_date(row["game_date"]),
+            summary_rows=_int(row, "summary_rows"),
+            raw_bdl_rows=_int(row, "raw_bdl_rows"),
+        )
+        for row in session.query(sql)
+    ]

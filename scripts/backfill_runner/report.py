@@ -1,0 +1,319 @@
+"""The end-of-run report: Markdown next to its PNG chart, plus the figures as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from backfill_runner.chart import write_chart
+from backfill_runner.checkpoint import ChunkRecord
+from backfill_runner.figures import MonthFigures
+from backfill_runner.gates import GateResult, pct
+from backfill_runner.plan import DateRange
+from backfill_runner.progress import format_duration
+from backfill_runner.settings import GateSettings
+
+COVERAGE_DEFINITION = (
+    "Coverage vs raw = summary rows of players who played (`is_active`) / raw "
+    "Ball Don't Lie rows (every row of `nba_raw.bdl_player_boxscores` in the "
+    "period, as loaded). Ball Don't Lie lists about 35 players a game, about 40% "
+    'of them with `"00"` minutes, so about 60-85% is expected.'
+)
+# Above this many chunks the report sums them up instead of listing each.
+CHUNK_TABLE_LIMIT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    """Totals of some months: a season, or the whole range."""
+
+    label: str
+    summary_rows: int
+    null_rows: int
+    active_rows: int
+    active_null_rows: int
+    raw_bdl_rows: int
+
+    @property
+    def null_rate(self) -> float | None:
+        return self.null_rows / self.summary_rows if self.summary_rows else None
+
+    @property
+    def coverage(self) -> float | None:
+        return self.active_rows / self.raw_bdl_rows if self.raw_bdl_rows else None
+
+    @classmethod
+    def of(cls, label: str, months: Sequence[MonthFigures]) -> Rollup:
+        return cls(
+            label=label,
+            summary_rows=sum(m.summary_rows for m in months),
+            null_rows=sum(m.null_rows for m in months),
+            active_rows=sum(m.active_rows for m in months),
+            active_null_rows=sum(m.active_null_rows for m in months),
+            raw_bdl_rows=sum(m.raw_bdl_rows for m in months),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "summary_rows": self.summary_rows,
+            "null_rows": self.null_rows,
+            "active_rows": self.active_rows,
+            "active_null_rows": self.active_null_rows,
+            "raw_bdl_rows": self.raw_bdl_rows,
+            "null_rate": self.null_rate,
+            "coverage": self.coverage,
+        }
+
+
+def season_label(season_year: int) -> str:
+    return f"{season_year}-{(season_year + 1) % 100:02d}"
+
+
+def seasons(months: Sequence[MonthFigures]) -> list[Rollup]:
+    years = sorted({m.season_year for m in months})
+    return [
+        Rollup.of(season_label(year), [m for m in months if m.season_year == year])
+        for year in years
+    ]
+
+
+@dataclass
+class ReportInput:
+    target: str
+    target_location: str
+    model: str
+    window: DateRange
+    chunk_size: str
+    outcome: str
+    duration_s: float
+    gates: list[GateResult]
+    months: list[MonthFigures]
+    chunks: list[ChunkRecord]
+    before: dict[str, Any] | None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPaths:
+    markdown: Path
+    chart: Path
+    data: Path
+
+
+def report_paths(
+    report_dir: Path, target: str, model: str, window: DateRange
+) -> ReportPaths:
+    stem = f"backfill_{target}_{model}_{window.slug}"
+    return ReportPaths(
+        report_dir / f"{stem}.md",
+        report_dir / f"{stem}.png",
+        report_dir / f"{stem}.json",
+    )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+    ]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _chunk_lines(chunks: Sequence[ChunkRecord]) -> list[str]:
+    durations = [c.duration_s for c in chunks if c.duration_s is not None]
+    written = sum(c.rows_written or 0 for c in chunks)
+    lines = [
+        f"{len(chunks)} chunks, {written:,} rows written, "
+        f"{sum(durations):.1f}s of dbt builds"
+        + (f" (slowest {max(durations):.1f}s)." if durations else ".")
+    ]
+    if len(chunks) <= CHUNK_TABLE_LIMIT:
+        lines.append("")
+        lines += _table(
+            [
+                "chunk",
+                "status",
+                "rows",
+                "minutes NULL",
+                "seconds",
+                "attempts",
+                "invocation",
+            ],
+            [
+                [
+                    c.range.label,
+                    str(c.status),
+                    f"{c.rows_written:,}" if c.rows_written is not None else "",
+                    pct(c.minutes_null_rate),
+                    f"{c.duration_s:.1f}" if c.duration_s is not None else "",
+                    str(c.attempts),
+                    c.invocation_id or "",
+                ]
+                for c in chunks
+            ],
+        )
+    return lines
+
+
+def render_markdown(data: ReportInput, chart_name: str) -> str:
+    total = Rollup.of("total", data.months)
+    played_null_rate = (
+        total.active_null_rows / total.active_rows if total.active_rows else None
+    )
+    before = data.before or {}
+    if not before:
+        before_text = "not measured"
+    elif not before.get("table_exists"):
+        before_text = "n/a (the table did not exist)"
+    else:
+        before_text = (
+            f"{pct(before.get('null_rate'))} ({before.get('null_rows', 0):,} of "
+            f"{before.get('rows', 0):,} rows)"
+        )
+    lines = [
+        f"# Backfill of {data.model}: {data.window.label}",
+        "",
+        f"- target: `{data.target}` ({data.target_location})",
+        f"- chunks: {data.chunk_size}; outcome: **{data.outcome}**; "
+        f"wall time {format_duration(data.duration_s)}",
+        "",
+        "## Gates",
+        "",
+        *_table(
+            ["gate", "value", "band", "verdict"],
+            [[g.name, g.value, g.band, g.verdict.upper()] for g in data.gates],
+        ),
+        "",
+        *[f"- {g.name}: {g.detail}" for g in data.gates if g.detail],
+        "",
+        "## Minutes NULL rate over the range",
+        "",
+        *_table(
+            ["", "minutes NULL", "rows"],
+            [
+                ["before", before_text, f"{before.get('rows', 0):,}"],
+                [
+                    "after",
+                    f"{pct(total.null_rate)} ({total.null_rows:,} of "
+                    f"{total.summary_rows:,} rows)",
+                    f"{total.summary_rows:,}",
+                ],
+            ],
+        ),
+        "",
+        "dnp and inactive rows have no minutes by design; among players who played, "
+        f"{total.active_null_rows:,} of {total.active_rows:,} rows lack minutes "
+        f"({pct(played_null_rate)}).",
+        "",
+        "## Rows per season",
+        "",
+        *_table(
+            ["season", "rows", "played", "minutes NULL", "raw BDL rows", "coverage"],
+            [
+                [
+                    s.label,
+                    f"{s.summary_rows:,}",
+                    f"{s.active_rows:,}",
+                    pct(s.null_rate),
+                    f"{s.raw_bdl_rows:,}",
+                    pct(s.coverage, 1),
+                ]
+                for s in [*seasons(data.months), total]
+            ],
+        ),
+        "",
+        "## Coverage vs raw, by month",
+        "",
+        COVERAGE_DEFINITION,
+        "",
+        f"![minutes NULL rate and coverage by month]({chart_name})",
+        "",
+        *_table(
+            [
+                "month",
+                "season",
+                "rows",
+                "played",
+                "minutes NULL",
+                "raw BDL rows",
+                "coverage",
+            ],
+            [
+                [
+                    f"{m.month:%Y-%m}",
+                    season_label(m.season_year),
+                    f"{m.summary_rows:,}",
+                    f"{m.active_rows:,}",
+                    pct(m.null_rate),
+                    f"{m.raw_bdl_rows:,}",
+                    pct(m.coverage, 1),
+                ]
+                for m in data.months
+            ],
+        ),
+        "",
+        "## Chunks",
+        "",
+        *_chunk_lines(data.chunks),
+    ]
+    if data.notes:
+        lines += ["", "## Notes", "", *[f"- {note}" for note in data.notes]]
+    return "\n".join(lines) + "\n"
+
+
+def report_json(data: ReportInput) -> dict[str, Any]:
+    return {
+        "target": data.target,
+        "target_location": data.target_location,
+        "model": data.model,
+        "start_date": data.window.start.isoformat(),
+        "end_date": data.window.end.isoformat(),
+        "chunk_size": data.chunk_size,
+        "outcome": data.outcome,
+        "duration_s": data.duration_s,
+        "gates": [g.to_dict() for g in data.gates],
+        "before": data.before,
+        "after": Rollup.of("total", data.months).to_dict(),
+        "seasons": [s.to_dict() for s in seasons(data.months)],
+        "months": [
+            {
+                "month": m.month.isoformat(),
+                "season_year": m.season_year,
+                "summary_rows": m.summary_rows,
+                "null_rows": m.null_rows,
+                "active_rows": m.active_rows,
+                "active_null_rows": m.active_null_rows,
+                "raw_bdl_rows": m.raw_bdl_rows,
+                "null_rate": m.null_rate,
+                "coverage": m.coverage,
+            }
+            for m in data.months
+        ],
+        "notes": data.notes,
+    }
+
+
+def write_report(
+    data: ReportInput, settings: GateSettings, paths: ReportPaths
+) -> ReportPaths:
+    paths.markdown.parent.mkdir(parents=True, exist_ok=True)
+    write_chart(
+        data.months,
+        settings,
+        paths.chart,
+        f"{data.model} {data.window.label}: minutes NULL and coverage by month",
+    )
+    paths.markdown.write_text(render_markdown(data, paths.chart.name), encoding="utf-8")
+    paths.data.write_text(
+        json.dumps(report_json(data), indent=2) + "\n", encoding="utf-8"
+    )
+    return paths

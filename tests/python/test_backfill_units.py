@@ -1,0 +1,406 @@
+"""The runner's pure parts: chunking, checkpoint, lock, gates, retries, usage."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from backfill_runner.checkpoint import (
+    Checkpoint,
+    CheckpointStore,
+    ChunkStatus,
+)
+from backfill_runner.cli import main
+from backfill_runner.dbt_session import Invocation, NodeOutcome, is_transient
+from backfill_runner.errors import AlreadyRunning, UsageError
+from backfill_runner.figures import MonthFigures, RawFigures
+from backfill_runner.gates import (
+    Verdict,
+    coverage_gates,
+    months_gate,
+    null_band_gate,
+    preflight_gate,
+)
+from backfill_runner.lock import TargetLock, pid_is_running
+from backfill_runner.plan import ChunkSize, DateRange, make_range, split_range
+from backfill_runner.progress import Console
+from backfill_runner.runner import Backfill
+from backfill_runner.settings import GateSettings, RunOptions, load_gate_settings
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# ------------------------------------------------------------------ chunking
+
+
+def test_month_chunks_are_calendar_months_clipped_at_the_ends() -> None:
+    chunks = split_range(DateRange(d("2021-10-15"), d("2022-01-10")), ChunkSize.MONTH)
+    assert [(c.start.isoformat(), c.end.isoformat()) for c in chunks] == [
+        ("2021-10-15", "2021-10-31"),
+        ("2021-11-01", "2021-11-30"),
+        ("2021-12-01", "2021-12-31"),
+        ("2022-01-01", "2022-01-10"),
+    ]
+
+
+def test_week_chunks_run_monday_to_sunday() -> None:
+    chunks = split_range(DateRange(d("2022-01-05"), d("2022-01-20")), ChunkSize.WEEK)
+    assert [c.label for c in chunks] == [
+        "2022-01-05..2022-01-09",
+        "2022-01-10..2022-01-16",
+        "2022-01-17..2022-01-20",
+    ]
+    assert all(c.start.weekday() == 0 for c in chunks[1:])
+
+
+def test_chunks_cover_the_full_window_without_gaps() -> None:
+    window = DateRange(d("2021-10-01"), d("2024-05-01"))
+    for size, expected in ((ChunkSize.MONTH, 32), (ChunkSize.DAY, 944)):
+        chunks = split_range(window, size)
+        assert len(chunks) == expected
+        assert sum(c.days for c in chunks) == window.days
+        for before, after in itertools.pairwise(chunks):
+            assert (after.start - before.end).days == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "fragment"),
+    [
+        ("2022-13-01", "2022-12-31", "not a calendar date"),
+        ("2022-02-30", "2022-03-01", "not a calendar date"),
+        ("22-01-01", "2022-01-02", "expected YYYY-MM-DD"),
+        ("2022/01/01", "2022-01-02", "expected YYYY-MM-DD"),
+        ("2022-01-10", "2022-01-01", "reversed"),
+    ],
+)
+def test_bad_dates_raise_usage_errors(start: str, end: str, fragment: str) -> None:
+    with pytest.raises(UsageError, match=fragment) as raised:
+        make_range(start, end)
+    assert raised.value.exit_code == 2
+
+
+# ------------------------------------------------------------------ CLI usage
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--start-date", "2022-01-10", "--end-date", "2022-01-01"],
+        ["--start-date", "2022-02-30", "--end-date", "2022-03-01"],
+        ["--start-date", "yesterday", "--end-date", "2022-03-01"],
+        ["--start-date", "2022-01-01"],
+        [
+            "--start-date",
+            "2022-01-01",
+            "--end-date",
+            "2022-01-02",
+            "--chunk-size",
+            "year",
+        ],
+        ["--start-date", "2022-01-01", "--end-date", "2022-01-02", "--retries", "-1"],
+        [
+            "--start-date",
+            "2022-01-01",
+            "--end-date",
+            "2022-01-02",
+            "--rollback",
+            "--dry-run",
+        ],
+    ],
+)
+def test_bad_usage_exits_2(argv: list[str], tmp_path: Path) -> None:
+    argv = [
+        *argv,
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--state-dir",
+        str(tmp_path / "s"),
+    ]
+    try:
+        code = main(argv)
+    except SystemExit as exit_:
+        code = exit_.code
+    assert code == 2
+    assert not (tmp_path / "s").exists()
+
+
+def test_help_explains_every_option() -> None:
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "scripts" / "backfill.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for option in (
+        "--start-date",
+        "--end-date",
+        "--chunk-size",
+        "--target",
+        "--resume, --no-resume",
+        "--dry-run",
+        "--skip-sample",
+        "--retries",
+        "--log-file",
+        "--rollback",
+        "130",
+    ):
+        assert option in result.stdout
+
+
+# ------------------------------------------------------------------ checkpoint
+
+
+def _checkpoint() -> Checkpoint:
+    window = DateRange(d("2022-01-01"), d("2022-03-31"))
+    return Checkpoint.new(
+        "duckdb",
+        "duckdb:/x",
+        "m",
+        window,
+        ChunkSize.MONTH,
+        split_range(window, ChunkSize.MONTH),
+    )
+
+
+def test_checkpoint_round_trips_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    store = CheckpointStore(tmp_path / "cp" / "range.json")
+    checkpoint = _checkpoint()
+    checkpoint.chunks[0].status = ChunkStatus.DONE
+    checkpoint.chunks[0].rows_written = 10
+    store.save(checkpoint)
+    loaded = store.load()
+    assert loaded is not None and loaded.to_dict() == checkpoint.to_dict()
+    assert [p.name for p in store.path.parent.iterdir()] == ["range.json"]
+
+
+def test_a_crash_while_saving_keeps_the_old_checkpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = CheckpointStore(tmp_path / "range.json")
+    checkpoint = _checkpoint()
+    store.save(checkpoint)
+    before = store.path.read_text()
+    checkpoint.chunks[0].status = ChunkStatus.DONE
+
+    def crash(fd: int) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(os, "fsync", crash)
+    with pytest.raises(OSError, match="disk gone"):
+        store.save(checkpoint)
+    assert store.path.read_text() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["range.json"]
+
+
+def test_resume_retries_every_chunk_not_done_in_date_order() -> None:
+    """Bug 8: a failed early chunk is retried even when later ones are done."""
+    checkpoint = _checkpoint()
+    january, february, march = checkpoint.chunks
+    january.status = ChunkStatus.FAILED
+    february.status = ChunkStatus.DONE
+    march.status = ChunkStatus.INTERRUPTED
+    assert [c.start for c in checkpoint.not_done()] == ["2022-01-01", "2022-03-01"]
+    assert not checkpoint.is_complete
+
+
+def test_checkpoints_are_keyed_by_target_database_model_and_range(
+    tmp_path: Path,
+) -> None:
+    window = DateRange(d("2022-01-01"), d("2022-01-31"))
+    paths = {
+        CheckpointStore.for_run(tmp_path, target, identity, "m", span).path
+        for target, identity, span in [
+            ("duckdb", "duckdb:/a.duckdb", window),
+            ("duckdb", "duckdb:/b.duckdb", window),
+            ("bigquery", "bigquery:p/d", window),
+            ("duckdb", "duckdb:/a.duckdb", DateRange(d("2022-01-01"), d("2022-01-30"))),
+        ]
+    }
+    assert len(paths) == 4
+
+
+# ------------------------------------------------------------------ lock
+
+
+def test_a_live_lock_refuses_a_second_runner(tmp_path: Path) -> None:
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        lock = TargetLock.for_target(tmp_path, "duckdb")
+        lock.path.parent.mkdir(parents=True)
+        lock.path.write_text(json.dumps({"pid": sleeper.pid}))
+        with pytest.raises(
+            AlreadyRunning, match=f"already running .*pid {sleeper.pid}"
+        ):
+            lock.acquire()
+        assert json.loads(lock.path.read_text())["pid"] == sleeper.pid
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_a_stale_lock_is_taken_over_with_a_notice(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    assert not pid_is_running(dead.pid)
+    notices: list[str] = []
+    lock = TargetLock.for_target(tmp_path, "duckdb", notices.append)
+    lock.path.parent.mkdir(parents=True)
+    lock.path.write_text(json.dumps({"pid": dead.pid}))
+    with lock:
+        assert json.loads(lock.path.read_text())["pid"] == os.getpid()
+    assert not lock.path.exists()
+    assert len(notices) == 1 and f"pid {dead.pid}" in notices[0]
+
+
+# ------------------------------------------------------------------ gates
+
+
+@pytest.fixture(scope="module")
+def settings() -> GateSettings:
+    return load_gate_settings(PROJECT_DIR)
+
+
+@pytest.mark.parametrize(
+    ("null_rows", "verdict"),
+    [
+        (0, Verdict.OK),
+        (9, Verdict.OK),
+        (10, Verdict.WARN),
+        (50, Verdict.WARN),
+        (51, Verdict.ERROR),
+    ],
+)
+def test_preflight_bands(
+    null_rows: int, verdict: Verdict, settings: GateSettings
+) -> None:
+    # the worse source counts: the gamebook's active rows here
+    gate = preflight_gate(RawFigures(1000, null_rows, 1000, 0), settings)
+    assert gate.verdict is verdict
+
+
+def _month(month: str, rows: int, nulls: int, active: int, raw: int) -> MonthFigures:
+    return MonthFigures(d(month), 2021, rows, nulls, active, 0, raw)
+
+
+def test_range_gates_name_value_and_band(settings: GateSettings) -> None:
+    months = [
+        _month("2021-11-01", 1000, 400, 600, 800),  # 40% NULL, coverage 75%
+        _month("2021-12-01", 1000, 950, 50, 800),  # 95% NULL, coverage 6%
+        _month("2022-01-01", 0, 0, 0, 500),  # raw rows but no summary rows
+    ]
+    assert null_band_gate(months[:1], settings).verdict is Verdict.OK
+    assert (
+        null_band_gate(months, settings).verdict is Verdict.ERROR
+    )  # 1,350 of 2,000 rows: 67.5%
+    overall, by_month = coverage_gates(months, settings)
+    assert overall.value == "31.0%" and overall.verdict is Verdict.ERROR
+    assert (
+        by_month.value.startswith("worst 2022-01") and by_month.verdict is Verdict.ERROR
+    )
+    gate = months_gate(months, settings)
+    assert gate.verdict is Verdict.ERROR
+    assert (
+        "2021-12 is 95.00% NULL" in gate.detail and "2022-01 has no rows" in gate.detail
+    )
+
+
+# ------------------------------------------------------------------ retries
+
+
+@pytest.mark.parametrize(
+    ("message", "transient"),
+    [
+        ("403 Exceeded rate limits: too many table update operations", True),
+        ("Connection reset by peer", True),
+        ('IO Error: Could not set lock on file "x.duckdb"', True),
+        ("503 Service Unavailable", True),
+        ("Binder Error: column minutes_played not found", False),
+        ("Compilation Error in test assert_players_kept", False),
+    ],
+)
+def test_only_connection_and_rate_limit_errors_are_transient(
+    message: str, transient: bool
+) -> None:
+    assert is_transient(message) is transient
+
+
+class _FlakySession:
+    """A session whose first calls fail with a transient error."""
+
+    def __init__(self, failures: int, message: str) -> None:
+        self.failures = failures
+        self.message = message
+        self.calls = 0
+
+    def invoke(self, *args: str, dbt_vars: dict[str, str] | None = None) -> Invocation:
+        self.calls += 1
+        ok = self.calls > self.failures
+        node = NodeOutcome(
+            "player_game_summary",
+            "model",
+            "success" if ok else "error",
+            None,
+            None if ok else self.message,
+            {},
+        )
+        return Invocation(args[0], ok, f"id{self.calls}", [node], None)
+
+
+def _backfill(
+    tmp_path: Path, session: object, sleeps: list[float], retries: int
+) -> Backfill:
+    (tmp_path / "profiles.yml").write_text("{}\n")
+    options = RunOptions(
+        range=DateRange(d("2022-01-01"), d("2022-01-31")),
+        chunk_size=ChunkSize.MONTH,
+        target="duckdb",
+        project_dir=PROJECT_DIR,
+        profiles_dir=tmp_path,
+        state_dir=tmp_path / "state",
+        report_dir=tmp_path / "reports",
+        retries=retries,
+        retry_backoff_s=2.0,
+    )
+    return Backfill(
+        options,
+        Console(stream=io.StringIO()),
+        load_gate_settings(PROJECT_DIR),
+        session,  # type: ignore[arg-type]
+        sleep=sleeps.append,
+    )
+
+
+def test_transient_errors_are_retried_with_backoff(tmp_path: Path) -> None:
+    session = _FlakySession(2, "429 Too Many Requests: rate limit exceeded")
+    sleeps: list[float] = []
+    runner = _backfill(tmp_path, session, sleeps, retries=3)
+    invocation = runner._invoke("chunk", "build", window=runner.window)
+    assert invocation.success and session.calls == 3
+    assert sleeps == [2.0, 4.0]
+
+
+def test_other_errors_are_not_retried(tmp_path: Path) -> None:
+    session = _FlakySession(5, "Binder Error: column x not found")
+    sleeps: list[float] = []
+    runner = _backfill(tmp_path, session, sleeps, retries=3)
+    invocation = runner._invoke("chunk", "build", window=runner.window)
+    assert not invocation.success and session.calls == 1 and sleeps == []
+
+
+def test_retries_run_out(tmp_path: Path) -> None:
+    session = _FlakySession(9, "Connection reset by peer")
+    sleeps: list[float] = []
+    runner = _backfill(tmp_path, session, sleeps, retries=2)
+    invocation = runner._invoke("chunk", "build", window=runner.window)
+    assert not invocation.success and invocation.transient and session.calls == 3

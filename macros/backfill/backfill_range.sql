@@ -54,12 +54,14 @@
 {% endmacro %}
 
 
-{#- A boolean SQL expression limiting column to the backfill range, or true when no
-    range applies (no vars, or --full-refresh, which rebuilds all the raw data). -#}
+{#- A boolean SQL expression limiting column to the backfill range. Without a range
+    (no vars, or --full-refresh, which rebuilds all the raw data) it still names the
+    column, because BigQuery refuses a scan of a table that requires a partition
+    filter without one. -#}
 {% macro backfill_range_filter(column, ignore_full_refresh=false) %}
     {%- set range = backfill_range() -%}
     {%- if not range.is_set or (flags.FULL_REFRESH and not ignore_full_refresh) -%}
-        (1 = 1)
+        ({{ column }} >= cast('1900-01-01' as date))
     {%- else -%}
         ({{ column }} between cast('{{ range.start_date }}' as date)
             and cast('{{ range.end_date }}' as date))

@@ -14,36 +14,29 @@ boxscores as (
 
 short_name_candidates as (
 
-    -- an inactive player listed by last name only ("Jokić") is matched to the one
-    -- player of the same game and team whose full lookup ends with that name,
+    -- an inactive player listed by last name only ("Jokić") is matched to the
+    -- players of the same game and team whose full lookup ends with that name,
     -- suffix allowed ("Hardaway" -> timhardawayjr)
     select
-        gamebook.game_date,
-        gamebook.game_id,
-        gamebook.player_lookup as short_lookup,
-        boxscores.player_lookup as full_lookup,
-        boxscores.player_full_name as full_name
-    from gamebook
-    inner join boxscores
+        short_names.game_date,
+        short_names.game_id,
+        short_names.player_lookup as short_lookup,
+        full_names.player_lookup as full_lookup,
+        full_names.player_full_name as full_name
+    from gamebook as short_names
+    inner join boxscores as full_names
         on
-            gamebook.game_date = boxscores.game_date
-            and gamebook.game_id = boxscores.game_id
-            and gamebook.team_abbr = boxscores.team_abbr
-            and boxscores.player_lookup != gamebook.player_lookup
+            short_names.game_date = full_names.game_date
+            and short_names.game_id = full_names.game_id
+            and short_names.team_abbr = full_names.team_abbr
+            and full_names.player_lookup != short_names.player_lookup
             and (
-                boxscores.player_lookup like concat('%', gamebook.player_lookup)
-                or boxscores.player_lookup
-                like concat('%', gamebook.player_lookup, 'jr')
-                or boxscores.player_lookup
-                like concat('%', gamebook.player_lookup, 'sr')
-                or boxscores.player_lookup
-                like concat('%', gamebook.player_lookup, 'ii')
-                or boxscores.player_lookup
-                like concat('%', gamebook.player_lookup, 'iii')
-                or boxscores.player_lookup
-                like concat('%', gamebook.player_lookup, 'iv')
+                {%- for suffix in ['', 'jr', 'sr', 'ii', 'iii', 'iv'] %}
+                {{ 'or ' if not loop.first }}full_names.player_lookup
+                like concat('%', short_names.player_lookup, '{{ suffix }}')
+                {%- endfor %}
             )
-    where gamebook.is_last_name_only
+    where short_names.is_last_name_only
 
 ),
 

@@ -7,26 +7,26 @@
     )
 }}
 
+-- staging and intermediate are ephemeral: they compile into this query with the
+-- run's own vars, and staging limits every raw scan to the backfill range
+
 with
 
 player_games as (
 
     select * from {{ ref('int_player_games__merged') }}
-    where {{ backfill_range_filter('game_date') }}
 
 ),
 
 team_totals as (
 
     select * from {{ ref('int_team_games__box_totals') }}
-    where {{ backfill_range_filter('game_date') }}
 
 ),
 
 games as (
 
     select * from {{ ref('int_games__schedule_facts') }}
-    where {{ backfill_range_filter('game_date') }}
 
 ),
 

@@ -2,7 +2,10 @@ with
 
 source as (
 
+    -- the backfill range is applied here, at the raw scan, so a one-day chunk
+    -- reads one day (and BigQuery's required partition filter is met)
     select * from {{ source('nba_raw', 'nbac_gamebook_player_stats') }}
+    where {{ backfill_range_filter('game_date') }}
 
 ),
 

@@ -1,5 +1,13 @@
 """dbt through its programmatic API: the project parsed once, the manifest reused.
 
+Each invocation gets its own copy of the parsed manifest's nodes. dbt records
+compile state on them (``compiled``, ``extra_ctes_injected``): on a shared manifest
+the second invocation skips injecting the ephemeral staging and intermediate CTEs
+and the mart fails with "__dbt__cte__... does not exist" (dbt-core 1.11). The copy
+is made with ``dataclasses.replace``: pickling or ``copy`` of a Manifest goes through
+its ``__reduce_ex__``, which leaves out ``fixtures`` and shifts every lookup by one
+field.
+
 Every invocation runs with ``--log-level none`` (dbt prints nothing; the runner shows
 its own progress) and writes its artifacts and dbt.log under ``artifacts_dir``, never
 into the project's own target folder. Results are read from dbt's result objects.
@@ -7,6 +15,8 @@ into the project's own target folder. Results are read from dbt's result objects
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -137,6 +147,14 @@ class DbtSession:
             raise DbtError(f"dbt parse failed: {outcome.exception or self._errors}")
         self.manifest = outcome.result
 
+    def fresh_manifest(self) -> Any:
+        """The parsed manifest with its own copy of the nodes: no compile state."""
+        if self.manifest is None:
+            self.parse()
+        return dataclasses.replace(
+            self.manifest, nodes=copy.deepcopy(self.manifest.nodes)
+        )
+
     def invoke(self, *args: str, dbt_vars: dict[str, Any] | None = None) -> Invocation:
         """Run one dbt command on the parsed manifest; KeyboardInterrupt propagates."""
         if self.manifest is None:
@@ -145,9 +163,9 @@ class DbtSession:
         if dbt_vars is not None:
             command += ["--vars", json.dumps(dbt_vars, default=str)]
         self._errors = []
-        outcome = dbtRunner(manifest=self.manifest, callbacks=[self._collect]).invoke(
-            command
-        )
+        outcome = dbtRunner(
+            manifest=self.fresh_manifest(), callbacks=[self._collect]
+        ).invoke(command)
         if isinstance(outcome.exception, KeyboardInterrupt):
             raise outcome.exception
         invocation_id = get_invocation_id()

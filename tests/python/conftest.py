@@ -65,7 +65,7 @@ class DbtHarness:
                 os.environ["NBA_DUCKDB_PATH"] = previous
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
-        with duckdb.connect(str(self.db_path), read_only=True) as connection:
+        with duckdb.connect(str(self.db_path)) as connection:
             return connection.execute(sql).fetchall()
 
     def execute(self, sql: str) -> None:

@@ -25,7 +25,9 @@ PROJECT = "nba_backfill"
 # Generic tests that prove a primary key on their own (not null and unique).
 PRIMARY_KEY_TESTS = frozenset({"primary_key", "unique_combination_of_columns"})
 # An adapter implementation of a dispatched macro: <adapter>__<name>.
-ADAPTER_IMPLEMENTATION = re.compile(r"^(?:default|duckdb|bigquery|postgres|snowflake)__(.+)$")
+ADAPTER_IMPLEMENTATION = re.compile(
+    r"^(?:default|duckdb|bigquery|postgres|snowflake)__(.+)$"
+)
 
 
 @dataclass
@@ -50,14 +52,17 @@ def _own(nodes: Iterable[dict[str, Any]], resource_type: str) -> list[dict[str, 
     return [
         node
         for node in nodes
-        if node.get("resource_type") == resource_type and node.get("package_name") == PROJECT
+        if node.get("resource_type") == resource_type
+        and node.get("package_name") == PROJECT
     ]
 
 
 def _catalog_columns(catalog: dict[str, Any] | None, unique_id: str) -> list[str]:
     if catalog is None:
         return []
-    entry = catalog.get("nodes", {}).get(unique_id) or catalog.get("sources", {}).get(unique_id)
+    entry = catalog.get("nodes", {}).get(unique_id) or catalog.get("sources", {}).get(
+        unique_id
+    )
     if entry is None:
         return []
     return [name.lower() for name in entry.get("columns", {})]
@@ -69,17 +74,21 @@ def _check_columns(
     node: dict[str, Any],
     catalog: dict[str, Any] | None,
 ) -> None:
-    declared = {name.lower(): column for name, column in node.get("columns", {}).items()}
+    declared = {
+        name.lower(): column for name, column in node.get("columns", {}).items()
+    }
     for name, column in sorted(declared.items()):
         if not _described(column):
             report.add(kind, f"{node['name']}.{name}", "column has no description")
     for name in _catalog_columns(catalog, node["unique_id"]):
         if name not in declared:
-            report.add(kind, f"{node['name']}.{name}", "column is not documented in yml")
+            report.add(
+                kind, f"{node['name']}.{name}", "column is not documented in yml"
+            )
 
 
 def _primary_key_models(tests: list[dict[str, Any]]) -> set[str]:
-    """Models with a primary-key test: primary_key, or unique and not_null on one column."""
+    """Models with a primary-key test: primary_key, or unique + not_null on a column."""
     with_key: set[str] = set()
     single_column: dict[tuple[str, str], set[str]] = {}
     for test in tests:
@@ -190,7 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert manifest is not None
     report = check_coverage(manifest, _load(args.catalog))
     if report.ok:
-        print("docs coverage: every model, column, seed, source, macro, test and exposure")
+        print(
+            "docs coverage: every model, column, seed, source, macro, test and exposure"
+        )
         print("is described, and every model has a primary-key test")
         return 0
     print(f"docs coverage: {len(report.gaps)} gap(s)", file=sys.stderr)

@@ -5,14 +5,15 @@
     valid on both). A group the model lacks has ratio 0; a group the compared
     relation lacks has no ratio and is not judged. compare_in_model and
     compare_in_column keep only the compared rows whose compare_key_column is in
-    another relation (e.g. the games the summary covers). One row per group
+    another relation (e.g. the games the summary covers). Groups with fewer
+    than min_compared_rows compared rows are not judged. One row per group
     outside the ok band with both counts, the ratio, the bound it broke and its band. -#}
 {% test row_ratio_to_relation(
     model, compare_model, ok_min=none, ok_max=none, error_min=none,
     error_max=none, row_condition=none, compare_condition=none, group_by=none,
     date_column='game_date', compare_date_column='game_date',
     compare_in_model=none, compare_in_column='game_id',
-    compare_key_column='game_id'
+    compare_key_column='game_id', min_compared_rows=1
 ) %}
 {{ nba_band_test_config() }}
 
@@ -57,7 +58,8 @@ measured as (
     from compare_counts
     left join model_counts
         on compare_counts.group_key = model_counts.group_key
-    where compare_counts.compared_rows > 0
+    -- a group too small to judge (min_compared_rows) is left out
+    where compare_counts.compared_rows >= {{ min_compared_rows }}
 
 ),
 

@@ -1,0 +1,413 @@
+"""The validation tests are tested: green on clean data, red on data that breaks them.
+
+One `dbt build --full-refresh` on clean generated data (the conftest window) shows
+every test passing. Then each scenario copies that built database, breaks
+one rule with SQL on the raw or the summary tables, and runs only the tests
+concerned. The central scenario replays the January 2026 incident through the
+real path: "MM:SS" gamebook minutes coerced to NULL over a week, then the summary
+rebuilt for that week.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DbtHarness
+
+SUMMARY = "nba_analytics.player_game_summary"
+GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"
+BOXSCORES = "nba_raw.bdl_player_boxscores"
+# The incident week: the default sample week, inside the conftest window.
+INCIDENT = {"start_date": "2022-01-10", "end_date": "2022-01-17"}
+INCIDENT_DAYS = "game_date between date '2022-01-10' and date '2022-01-17'"
+
+
+def statuses(result: Any) -> dict[str, str]:
+    """Test name -> status (pass, warn, fail, error) of a dbt invocation."""
+    assert result.result is not None, result.exception
+    return {
+        item.node.name: str(item.status)
+        for item in result.result.results
+        if item.node.resource_type in {"test", "unit_test"}
+    }
+
+
+@dataclass
+class BuiltProject:
+    """The clean database after one full build, and that build's test statuses."""
+
+    harness: DbtHarness
+    statuses: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def built(
+    raw_db_template: Path,
+    profiles_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> BuiltProject:
+    folder = tmp_path_factory.mktemp("generic_tests")
+    db_path = folder / "clean.duckdb"
+    shutil.copy(raw_db_template, db_path)
+    harness = DbtHarness(db_path, folder / "target", profiles_dir)
+    result = harness.invoke("build", "--full-refresh")
+    return BuiltProject(harness, statuses(result))
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a DuckDB file with its write-ahead log: dbt may still hold the source
+    open in this process, so its latest writes can sit in the WAL."""
+    shutil.copy(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, target.with_name(target.name + ".wal"))
+
+
+@pytest.fixture
+def broken(built: BuiltProject, tmp_path: Path) -> Iterator[DbtHarness]:
+    """A copy of the clean built database to break; shares the parse cache."""
+    db_path = tmp_path / "broken.duckdb"
+    copy_database(built.harness.db_path, db_path)
+    yield DbtHarness(db_path, built.harness.target_path, built.harness.profiles_dir)
+
+
+def break_and_test(
+    harness: DbtHarness,
+    statements: list[str],
+    select: list[str],
+    dbt_vars: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    for statement in statements:
+        harness.execute(statement)
+    return statuses(harness.invoke("test", "--select", *select, dbt_vars=dbt_vars))
+
+
+# --------------------------------------------------------------------------- clean
+
+
+def test_clean_build_passes_every_test(built: BuiltProject) -> None:
+    not_passing = {
+        name: status for name, status in built.statuses.items() if status != "pass"
+    }
+    assert not_passing == {}
+    # every generic test of the suite took part
+    for name in [
+        "pgs_primary_key",
+        "pgs_played_has_minutes",
+        "pgs_minutes_null_band",
+        "pgs_minutes_null_by_month",
+        "pgs_volume_per_game",
+        "pgs_games_complete",
+        "pgs_team_minutes_add_up",
+        "pgs_no_missing_game_day",
+        "pgs_no_missing_month",
+        "pgs_coverage_vs_raw",
+        "pgs_coverage_vs_raw_by_month",
+        "pgs_minutes_in_range",
+        "pgs_points_in_range",
+        "pgs_player_status_accepted",
+        "assert_players_kept",
+        "assert_status_consistency",
+        "assert_spot_checks_match_seed",
+        "assert_game_id_orientation",
+    ]:
+        assert built.statuses[name] == "pass", name
+
+
+def test_coverage_band_warns_below_the_ok_band(broken: DbtHarness) -> None:
+    # the same clean data against a stricter band: 50-70% of it would be a warning
+    result = break_and_test(
+        broken,
+        [],
+        ["pgs_coverage_vs_raw"],
+        dbt_vars={"gate_coverage_ok_min": 0.8, "gate_coverage_warn_min": 0.5},
+    )
+    assert result == {"pgs_coverage_vs_raw": "warn"}
+
+
+# ---------------------------------------------------------------- one rule broken
+
+
+def test_primary_key_and_ranges_fail(broken: DbtHarness) -> None:
+    result = break_and_test(
+        broken,
+        [
+            # a second copy of one row
+            f"insert into {SUMMARY} select * from {SUMMARY} "
+            "where is_active order by game_id, player_lookup limit 1",
+            # impossible minutes and points on other rows
+            f"update {SUMMARY} set minutes_played = 75 where player_lookup = ("
+            f"select max(player_lookup) from {SUMMARY} where is_active"
+            ") and is_active",
+            f"update {SUMMARY} set points = 150 where player_lookup = ("
+            f"select min(player_lookup) from {SUMMARY} where is_active"
+            ") and is_active",
+            f"update {SUMMARY} set player_status = 'benched' where game_id = ("
+            f"select min(game_id) from {SUMMARY}) and player_status = 'dnp'",
+        ],
+        [
+            "pgs_primary_key",
+            "pgs_minutes_in_range",
+            "pgs_points_in_range",
+            "pgs_player_status_accepted",
+        ],
+    )
+    assert result == {
+        "pgs_primary_key": "fail",
+        "pgs_minutes_in_range": "fail",
+        "pgs_points_in_range": "fail",
+        "pgs_player_status_accepted": "fail",
+    }
+
+
+def test_partial_write_fails_games_complete_and_players_kept(
+    broken: DbtHarness,
+) -> None:
+    # bug 5: one team of one game not written
+    result = break_and_test(
+        broken,
+        [
+            f"delete from {SUMMARY} where game_id = (select min(game_id) from "
+            f"{SUMMARY}) and is_home"
+        ],
+        ["pgs_games_complete", "assert_players_kept", "pgs_no_missing_game_day"],
+    )
+    assert result == {
+        "pgs_games_complete": "fail",
+        "assert_players_kept": "fail",
+        # the day still has the other games' rows
+        "pgs_no_missing_game_day": "pass",
+    }
+
+
+def test_skipped_day_and_month_fail_the_gap_tests(broken: DbtHarness) -> None:
+    # bug 8: a resume that skipped earlier failed days
+    result = break_and_test(
+        broken,
+        [
+            f"delete from {SUMMARY} where game_date = date '2021-12-27'",
+            f"delete from {SUMMARY} where game_date < date '2021-12-25'",
+        ],
+        ["pgs_no_missing_game_day", "pgs_no_missing_month"],
+    )
+    assert result == {"pgs_no_missing_game_day": "fail", "pgs_no_missing_month": "pass"}
+    result = break_and_test(
+        broken,
+        [f"delete from {SUMMARY} where game_date < date '2022-01-01'"],
+        ["pgs_no_missing_month"],
+    )
+    assert result == {"pgs_no_missing_month": "fail"}
+
+
+def test_team_minutes_and_status_rules_fail(broken: DbtHarness) -> None:
+    result = break_and_test(
+        broken,
+        [
+            # one player's minutes 5 off (bug 3-like rounding or a wrong parse)
+            f"update {SUMMARY} set minutes_played = minutes_played + 5 "
+            f"where game_id || player_lookup = (select game_id || max(player_lookup)"
+            f" from {SUMMARY} where is_active and primary_source_used = "
+            f"'nbac_gamebook' group by game_id order by game_id limit 1)",
+            # a dnp row with points
+            f"update {SUMMARY} set points = 4 where game_id || player_lookup = ("
+            f"select game_id || max(player_lookup) from {SUMMARY} where "
+            f"player_status = 'dnp' group by game_id order by game_id desc limit 1)",
+            # bug 9: usage_rate hard-coded to null on one day
+            f"update {SUMMARY} set usage_rate = null where game_date = "
+            "date '2022-01-05'",
+        ],
+        [
+            "pgs_team_minutes_add_up",
+            "assert_status_consistency",
+            "pgs_usage_rate_present",
+            "assert_usage_rate_uses_team_minutes",
+        ],
+    )
+    assert result == {
+        "pgs_team_minutes_add_up": "fail",
+        "assert_status_consistency": "fail",
+        "pgs_usage_rate_present": "fail",
+        "assert_usage_rate_uses_team_minutes": "fail",
+    }
+
+
+def test_null_band_warns_then_errors(broken: DbtHarness) -> None:
+    # a quarter of the active rows lose their minutes: overall NULL rate about 55%
+    warn = break_and_test(
+        broken,
+        [
+            f"update {SUMMARY} set minutes_played = null "
+            "where is_active and hash(player_lookup) % 4 = 0"
+        ],
+        ["pgs_minutes_null_band", "pgs_minutes_null_by_month"],
+    )
+    observed = broken.query(
+        f"select avg(case when minutes_played is null then 1.0 else 0 end) "
+        f"from {SUMMARY}"
+    )[0][0]
+    assert 0.45 < observed <= 0.60, observed
+    assert warn == {
+        "pgs_minutes_null_band": "warn",
+        "pgs_minutes_null_by_month": "pass",
+    }
+    # then every minute: the 99.5% of the incident
+    error = break_and_test(
+        broken,
+        [f"update {SUMMARY} set minutes_played = null"],
+        ["pgs_minutes_null_band", "pgs_minutes_null_by_month"],
+    )
+    assert error == {
+        "pgs_minutes_null_band": "fail",
+        "pgs_minutes_null_by_month": "fail",
+    }
+
+
+def test_volume_warns_and_coverage_errors_on_lost_rows(broken: DbtHarness) -> None:
+    # bug 5 and 10: most of the rows never written
+    result = break_and_test(
+        broken,
+        [f"delete from {SUMMARY} where hash(player_lookup) % 2 = 0"],
+        ["pgs_volume_per_game", "pgs_coverage_vs_raw", "pgs_coverage_vs_raw_by_month"],
+    )
+    assert result == {
+        "pgs_volume_per_game": "warn",
+        "pgs_coverage_vs_raw": "fail",
+        "pgs_coverage_vs_raw_by_month": "fail",
+    }
+
+
+def test_raw_feed_problems_fail_the_staging_tests(broken: DbtHarness) -> None:
+    result = break_and_test(
+        broken,
+        [
+            # a corrupt value, never to be turned into a number
+            f"update {GAMEBOOK} set minutes = '75:00' where game_id || player_lookup"
+            f" = (select game_id || max(player_lookup) from {GAMEBOOK} where "
+            "player_status = 'active' group by game_id order by game_id limit 1)",
+            # bug 4: one game written HOME_AWAY
+            f"update {BOXSCORES} set game_id = concat(split_part(game_id, '_', 1), "
+            "'_', home_team_abbr, '_', away_team_abbr) where game_id = ("
+            f"select min(game_id) from {BOXSCORES} where game_date > "
+            "date '2022-01-01')",
+        ],
+        [
+            "assert_no_corrupt_minutes",
+            "assert_game_id_orientation",
+            "assert_feed_games_in_schedule",
+            "assert_zero_minutes_read_as_zero",
+        ],
+    )
+    assert result == {
+        "assert_no_corrupt_minutes": "fail",
+        "assert_game_id_orientation": "fail",
+        "assert_feed_games_in_schedule": "fail",
+        # the parser is right, so "00" stays 0 whatever the data
+        "assert_zero_minutes_read_as_zero": "pass",
+    }
+
+
+def test_spot_check_fails_on_integer_minutes(broken: DbtHarness) -> None:
+    # bug 3: minutes stored as integers ("30:02" still 30, "44:18" now 44)
+    result = break_and_test(
+        broken,
+        [f"update {SUMMARY} set minutes_played = round(minutes_played, 0)"],
+        ["assert_spot_checks_match_seed", "assert_minutes_keep_source_precision"],
+    )
+    assert result == {
+        "assert_spot_checks_match_seed": "fail",
+        "assert_minutes_keep_source_precision": "fail",
+    }
+
+
+# ------------------------------------------------------------------ the incident
+
+# Only integer-like strings survive, the rest turn NULL: what the generic numeric
+# clean-up did to the "minutes" column before the parser ran (bug 1).
+COERCE_GAMEBOOK_MINUTES = (
+    f"update {GAMEBOOK} set minutes = case when regexp_full_match(trim(minutes), "
+    f"'[0-9]+') then minutes end where {INCIDENT_DAYS}"
+)
+# The original processor consulted the fallback only for games the gamebook lacked
+# (bug 6), so nothing filled the lost minutes: the fallback has none for the week.
+NO_FALLBACK_FOR_THE_WEEK = f"delete from {BOXSCORES} where {INCIDENT_DAYS}"
+
+# What the incident turns red when the runner tests the week (start_date/end_date)
+# and when the whole table is tested. Everything else stays green.
+INCIDENT_RED_ON_THE_WEEK = {
+    "stg_gamebook_active_players_have_minutes",  # staging: active, no minutes
+    "pgs_played_has_minutes",  # the gate that alone would have caught it
+    "pgs_team_minutes_add_up",  # teams' minutes sum to NULL
+    "pgs_minutes_null_band",  # the week is ~100% NULL: past the 60% error line
+    "pgs_minutes_null_by_month",  # no month at 90% NULL or more
+    "assert_spot_checks_match_seed",  # a fallback-only player of the week is gone
+}
+INCIDENT_RED_ON_THE_TABLE = {
+    "stg_gamebook_active_players_have_minutes",
+    "pgs_played_has_minutes",
+    "pgs_team_minutes_add_up",
+    "assert_spot_checks_match_seed",
+}
+# Over the whole month-long table the week is diluted: the NULL band only warns
+# (about 50%), and coverage rises above 90% as the week's raw rows are gone.
+INCIDENT_WARN_ON_THE_TABLE = {
+    "pgs_minutes_null_band",
+    "pgs_coverage_vs_raw",
+    "pgs_coverage_vs_raw_by_month",
+    "pgs_coverage_vs_raw_by_season",
+}
+
+
+def red(results: dict[str, str]) -> set[str]:
+    return {name for name, status in results.items() if status in {"fail", "error"}}
+
+
+def warned(results: dict[str, str]) -> set[str]:
+    return {name for name, status in results.items() if status == "warn"}
+
+
+def rebuild_week(harness: DbtHarness) -> None:
+    """The real path: raw -> staging -> merge -> summary, rebuilt for the week."""
+    run = harness.invoke("run", "--select", "player_game_summary", dbt_vars=INCIDENT)
+    assert run.success, run.exception
+
+
+def test_incident_turns_played_has_minutes_red(broken: DbtHarness) -> None:
+    broken.execute(COERCE_GAMEBOOK_MINUTES)
+    broken.execute(NO_FALLBACK_FOR_THE_WEEK)
+    rebuild_week(broken)
+    overall, played = broken.query(
+        "select avg(case when minutes_played is null then 1.0 else 0 end), "
+        "avg(case when is_active and minutes_played is null then 1.0 "
+        "when is_active then 0 end) "
+        f"from {SUMMARY} where {INCIDENT_DAYS}"
+    )[0]
+    # the incident's shape: nearly every minute of the week NULL
+    assert overall > 0.95 and played > 0.95, (overall, played)
+
+    week = statuses(broken.invoke("test", dbt_vars=INCIDENT))
+    assert red(week) == INCIDENT_RED_ON_THE_WEEK
+    assert warned(week) == set()
+
+    table = statuses(broken.invoke("test"))
+    assert red(table) == INCIDENT_RED_ON_THE_TABLE
+    assert warned(table) == INCIDENT_WARN_ON_THE_TABLE
+
+
+def test_incident_masked_by_the_fallback_is_still_caught_in_staging(
+    broken: DbtHarness,
+) -> None:
+    # the same coercion with the fallback feed present: the per-player fallback
+    # fills the summary's minutes with whole minutes, so the summary looks
+    # healthy, but the staging test and the minute-exact checks still go red
+    broken.execute(COERCE_GAMEBOOK_MINUTES)
+    rebuild_week(broken)
+    week = statuses(broken.invoke("test", dbt_vars=INCIDENT))
+    assert "stg_gamebook_active_players_have_minutes" in red(week)
+    assert "pgs_played_has_minutes" not in red(week)
+    assert "pgs_team_minutes_add_up" in red(week)
+    print("incident with the fallback, red on the week:", sorted(red(week)))

@@ -1,8 +1,9 @@
--- Coverage against raw by month and by season: summary rows of players who played
--- / Ball Don't Lie rows. Two denominators: every raw row over the range (what the
--- plan measured; preseason games and repeated loads inflate it) and the newest
--- load of the games the summary covers (what the coverage tests measure, see the
--- gate_coverage doc block). Bands: 70-90% good, 50-70% warn, under 50% error.
+-- Coverage against raw by month and by season: summary rows of players who
+-- played / Ball Don't Lie rows. Two denominators: every raw row over the range
+-- (what the plan measured; preseason games and repeated loads inflate it) and
+-- the newest load of the games the summary covers (what the coverage tests
+-- measure, see the gate_coverage doc block). Bands: 70-90% good, 50-70% warn,
+-- under 50% error.
 
 with
 
@@ -14,7 +15,7 @@ summary as (
         sum(case when is_active then 1 else 0 end) as played_rows
     from {{ ref('player_game_summary') }}
     where {{ backfill_range_filter('game_date') }}
-    group by 1, 2
+    group by month_start, season_year
 
 ),
 
@@ -26,7 +27,7 @@ raw_rows as (
         count(*) as raw_rows
     from {{ source('nba_raw', 'bdl_player_boxscores') }}
     where {{ backfill_range_filter('game_date') }}
-    group by 1, 2
+    group by month_start, season_year
 
 ),
 
@@ -34,13 +35,16 @@ summarised_game_rows as (
 
     select
         cast({{ month_start('game_date') }} as date) as month_start,
-        season_year,
+        boxscores.season_year,
         count(*) as summarised_game_rows
-    from {{ ref('stg_nba_raw__bdl_player_boxscores') }}
+    from {{ ref('stg_nba_raw__bdl_player_boxscores') }} as boxscores
     where
-        {{ backfill_range_filter('game_date') }}
-        and game_id in (select game_id from {{ ref('int_games__schedule_facts') }})
-    group by 1, 2
+        {{ backfill_range_filter('boxscores.game_date') }}
+        and boxscores.game_id in (
+            select games.game_id
+            from {{ ref('int_games__schedule_facts') }} as games
+        )
+    group by month_start, boxscores.season_year
 
 ),
 
@@ -111,9 +115,11 @@ select
     summarised_game_rows,
     played_rows / nullif(summarised_game_rows, 0) as coverage_summarised_games,
     case
-        when played_rows / nullif(summarised_game_rows, 0)
+        when
+            played_rows / nullif(summarised_game_rows, 0)
             < {{ var('gate_coverage_warn_min') }} then 'error'
-        when played_rows / nullif(summarised_game_rows, 0)
+        when
+            played_rows / nullif(summarised_game_rows, 0)
             < {{ var('gate_coverage_ok_min') }}
             or played_rows / nullif(summarised_game_rows, 0)
             > {{ var('gate_coverage_ok_max') }} then 'warn'

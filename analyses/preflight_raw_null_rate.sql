@@ -1,9 +1,10 @@
 -- Pre-flight gate (domain.md section 5), run by the backfill runner before any
 -- write: the raw minutes NULL rate over the range. Under 1% proceed, 1-5% warn,
 -- over 5% stop. Gamebook: players listed as active (a dnp's minutes are null by
--- rule). Ball Don't Lie: every row (it sends "00" for a player who did not play).
--- "NULL" means no minutes at all: null, "", "-" or "DNP".
--- dbt compile --select preflight_raw_null_rate --vars '{start_date: .., end_date: ..}'
+-- rule). Ball Don't Lie: every row (it sends "00" for a player who did not
+-- play). "NULL" means no minutes at all: null, "", "-" or "DNP". Compile with
+--   dbt compile --select preflight_raw_null_rate
+--     --vars '{start_date: .., end_date: ..}'
 
 with
 
@@ -11,7 +12,9 @@ raw_minutes as (
 
     select
         'nbac_gamebook' as feed,
-        case when {{ minutes_not_played('minutes') }} then 1 else 0 end as is_null
+        case
+            when {{ minutes_not_played('minutes') }} then 1 else 0
+        end as is_null
     from {{ source('nba_raw', 'nbac_gamebook_player_stats') }}
     where
         {{ backfill_range_filter('game_date') }}
@@ -21,7 +24,9 @@ raw_minutes as (
 
     select
         'bdl_boxscores' as feed,
-        case when {{ minutes_not_played('minutes') }} then 1 else 0 end as is_null
+        case
+            when {{ minutes_not_played('minutes') }} then 1 else 0
+        end as is_null
     from {{ source('nba_raw', 'bdl_player_boxscores') }}
     where {{ backfill_range_filter('game_date') }}
 

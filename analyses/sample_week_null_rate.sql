@@ -1,8 +1,9 @@
 -- Sample gate (domain.md section 5): the summary's minutes NULL rate over the
 -- sample week (gate_sample_start_date..gate_sample_end_date, default
--- 2022-01-10..2022-01-17), after the runner has built that week. 35-45% proceed,
--- 45-60% proceed with a warning, over 60% stop. The played-has-minutes rate is
--- shown beside it: it is the number that would have caught the incident.
+-- 2022-01-10..2022-01-17), after the runner has built that week. 35-45%
+-- proceed, 45-60% proceed with a warning, over 60% stop. The played-has-minutes
+-- rate is shown beside it: it is the number that would have caught the
+-- incident.
 
 with
 
@@ -38,7 +39,8 @@ select
     case
         when summary_rows = 0 then 'stop: no rows in the sample week'
         when null_rate > {{ var('gate_sample_null_warn_max') }} then 'stop'
-        when null_rate > {{ var('gate_sample_null_ok_max') }}
+        when
+            null_rate > {{ var('gate_sample_null_ok_max') }}
             or null_rate < {{ var('gate_sample_null_ok_min') }}
             then 'proceed with a warning'
         else 'proceed'

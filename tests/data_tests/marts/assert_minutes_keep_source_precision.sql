@@ -1,7 +1,8 @@
 -- Minutes keep the source's precision (bug 3: "36:30" stored as 36, banker's
 -- rounding; bug 1: "MM:SS" lost altogether). For every gold row whose gamebook
 -- minutes were read, minutes_played is the raw seconds / 60 rounded half up to
--- 0.1, i.e. within 0.05 minutes. One row per row that is not, with the raw value.
+-- 0.1, i.e. within 0.05 minutes. One row per row that is not, with the raw
+-- value.
 
 with
 
@@ -17,7 +18,12 @@ summary as (
 
 gamebook as (
 
-    select game_date, game_id, player_lookup, minutes_raw, minutes_seconds
+    select
+        game_date,
+        game_id,
+        player_lookup,
+        minutes_raw,
+        minutes_seconds
     from {{ ref('int_gamebook_players__lookups_resolved') }}
     where
         {{ backfill_range_filter('game_date') }}

@@ -1,14 +1,17 @@
--- Players kept (bug 6: the fallback was used only for games with no gamebook rows
--- at all, so a player missing from the gamebook of a game it did have was lost,
--- about 119 a day). Everyone who played in either feed, in a game the summary
--- covers, has a summary row. Played: active on the gamebook, or more than 0
--- minutes or any recorded stat in Ball Don't Lie. One row per lost player.
+-- Players kept (bug 6: the fallback was used only for games with no gamebook
+-- rows at all, so a player missing from the gamebook of a game it did have was
+-- lost, about 119 a day). Everyone who played in either feed, in a game the
+-- summary covers, has a summary row. Played: active on the gamebook, or more
+-- than 0 minutes or any recorded stat in Ball Don't Lie. One row per lost
+-- player.
 
 with
 
 games as (
 
-    select game_date, game_id
+    select
+        game_date,
+        game_id
     from {{ ref('int_games__schedule_facts') }}
     where {{ backfill_range_filter('game_date') }}
 
@@ -16,7 +19,11 @@ games as (
 
 played as (
 
-    select 'nbac_gamebook' as feed, game_date, game_id, player_lookup
+    select
+        'nbac_gamebook' as feed,
+        game_date,
+        game_id,
+        player_lookup
     from {{ ref('int_gamebook_players__lookups_resolved') }}
     where
         {{ backfill_range_filter('game_date') }}
@@ -24,7 +31,11 @@ played as (
 
     union all
 
-    select 'bdl_boxscores' as feed, game_date, game_id, player_lookup
+    select
+        'bdl_boxscores' as feed,
+        game_date,
+        game_id,
+        player_lookup
     from {{ ref('stg_nba_raw__bdl_player_boxscores') }}
     where
         {{ backfill_range_filter('game_date') }}
@@ -34,7 +45,10 @@ played as (
 
 summary as (
 
-    select game_date, game_id, player_lookup
+    select
+        game_date,
+        game_id,
+        player_lookup
     from {{ ref('player_game_summary') }}
     where {{ backfill_range_filter('game_date') }}
 

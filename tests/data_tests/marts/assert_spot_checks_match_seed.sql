@@ -1,33 +1,40 @@
--- Spot checks: every seeded known (game, player) in range is in the summary with
--- exactly the seeded minutes_played and points (null-safe: a dnp's are null).
--- The seed's minutes were worked out by hand from the raw strings, so a parsing,
--- rounding or source-priority change shows up here (bugs 1, 2, 3, 6). Only seeded
--- games that are on the loaded schedule as summarised games are checked, so a
--- smaller window of data skips the others. One row per mismatch with both values.
+-- Spot checks: every seeded known (game, player) in range is in the summary
+-- with exactly the seeded minutes_played and points (null-safe: a dnp's are
+-- null). The seed's minutes were worked out by hand from the raw strings, so a
+-- parsing, rounding or source-priority change shows up here (bugs 1, 2, 3, 6).
+-- Only seeded games that are on the loaded schedule as summarised games are
+-- checked, so a smaller window of data skips the others. One row per mismatch
+-- with both values.
 
 with
 
 expected as (
 
     select
-        game_date,
-        game_id,
-        player_lookup,
-        minutes_raw,
-        cast(minutes_played as {{ type_decimal() }}) as expected_minutes,
-        cast(points as {{ dbt.type_bigint() }}) as expected_points
-    from {{ ref('spot_checks') }}
+        seed.game_date,
+        seed.game_id,
+        seed.player_lookup,
+        seed.minutes_raw,
+        cast(seed.minutes_played as {{ type_decimal() }}) as expected_minutes,
+        cast(seed.points as {{ dbt.type_bigint() }}) as expected_points
+    from {{ ref('spot_checks') }} as seed
     where
-        {{ backfill_range_filter('game_date') }}
-        and game_id in (
-            select game_id from {{ ref('int_games__schedule_facts') }}
+        {{ backfill_range_filter('seed.game_date') }}
+        and seed.game_id in (
+            select games.game_id
+            from {{ ref('int_games__schedule_facts') }} as games
         )
 
 ),
 
 summary as (
 
-    select game_date, game_id, player_lookup, minutes_played, points
+    select
+        game_date,
+        game_id,
+        player_lookup,
+        minutes_played,
+        points
     from {{ ref('player_game_summary') }}
     where {{ backfill_range_filter('game_date') }}
 
@@ -56,5 +63,6 @@ where
     or not (
         coalesce(cast(summary.minutes_played as {{ type_decimal() }}), -1)
         = coalesce(expected.expected_minutes, -1)
-        and coalesce(summary.points, -1) = coalesce(expected.expected_points, -1)
+        and coalesce(summary.points, -1)
+        = coalesce(expected.expected_points, -1)
     )

@@ -1,7 +1,7 @@
--- usage_rate follows domain.md section 4 with the game's real team minutes
--- (bug 9: first hard-coded to null, then computed with 48 team minutes, wrong
--- for overtime games). Recomputed from the summary's own rows: the team totals
--- from the same players, team minutes 240 + 25 per overtime. One row per player
+-- usage_rate follows domain.md section 4 with the game's real team minutes (bug
+-- 9: first hard-coded to null, then computed with 48 team minutes, wrong for
+-- overtime games). Recomputed from the summary's own rows: the team totals from
+-- the same players, team minutes 240 + 25 per overtime. One row per player
 -- whose usage_rate is off by more than 0.1 (its rounding), or missing.
 
 with
@@ -15,7 +15,11 @@ summary as (
 
 games as (
 
-    select game_date, game_id, team_minutes, overtime_periods
+    select
+        game_date,
+        game_id,
+        team_minutes,
+        overtime_periods
     from {{ ref('int_games__schedule_facts') }}
     where {{ backfill_range_filter('game_date') }}
 
@@ -77,8 +81,8 @@ select *
 from expected
 where
     usage_rate is null
-    -- the summary computes from whole seconds, this from minutes rounded to 0.1:
-    -- true minutes lie within m +- 0.05, which moves the rate by up to
-    -- rate x 0.05 / (m - 0.05); plus 0.1 for the rate's own rounding
+    -- the summary computes from whole seconds, this from minutes rounded
+    -- to 0.1: true minutes lie within m +- 0.05, which moves the rate by up
+    -- to rate x 0.05 / (m - 0.05); plus 0.1 for the rate's own rounding
     or abs(usage_rate - expected_usage_rate)
     > 0.1 + expected_usage_rate * 0.051 / (minutes_played - 0.05)

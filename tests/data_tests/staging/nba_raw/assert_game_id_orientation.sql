@@ -1,32 +1,42 @@
 -- game_id orientation (bug 4: one table wrote YYYYMMDD_HOME_AWAY, joins matched
 -- 49.7% of games and nothing failed). Every feed's game_id is the canonical
 -- YYYYMMDD_AWAY_HOME: eight digits equal to the game date, then the feed's own
--- away and home teams, two different codes. The schedule's rebuilt id follows the
--- same rule. One row per wrong id: the feed, the id, what it should be, and why.
+-- away and home teams, two different codes. The schedule's rebuilt id follows
+-- the same rule. One row per wrong id: the feed, the id, what it should be, and
+-- why.
 
 with
 
 feed_games as (
 
     select distinct
-        'nbac_gamebook' as feed, game_date, game_id,
-        away_team_abbr, home_team_abbr
+        'nbac_gamebook' as feed,
+        game_date,
+        game_id,
+        away_team_abbr,
+        home_team_abbr
     from {{ ref('stg_nba_raw__nbac_gamebook_player_stats') }}
     where {{ backfill_range_filter('game_date') }}
 
     union all
 
     select distinct
-        'bdl_boxscores' as feed, game_date, game_id,
-        away_team_abbr, home_team_abbr
+        'bdl_boxscores' as feed,
+        game_date,
+        game_id,
+        away_team_abbr,
+        home_team_abbr
     from {{ ref('stg_nba_raw__bdl_player_boxscores') }}
     where {{ backfill_range_filter('game_date') }}
 
     union all
 
     select
-        'nbac_schedule' as feed, game_date, game_id,
-        away_team_abbr, home_team_abbr
+        'nbac_schedule' as feed,
+        game_date,
+        game_id,
+        away_team_abbr,
+        home_team_abbr
     from {{ ref('stg_nba_raw__nbac_schedule') }}
     where {{ backfill_range_filter('game_date') }}
 

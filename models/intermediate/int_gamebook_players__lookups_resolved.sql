@@ -1,3 +1,5 @@
+{%- set suffix = '(jr|sr|iii|ii|iv)$' -%}
+
 with
 
 gamebook as (
@@ -29,12 +31,12 @@ short_name_candidates as (
             short_names.game_date = full_names.game_date
             and short_names.game_id = full_names.game_id
             and short_names.team_abbr = full_names.team_abbr
-            and full_names.player_lookup != short_names.player_lookup
+            and short_names.player_lookup != full_names.player_lookup
             and (
-                {%- for suffix in ['', 'jr', 'sr', 'ii', 'iii', 'iv'] %}
-                {{ 'or ' if not loop.first }}full_names.player_lookup
-                like concat('%', short_names.player_lookup, '{{ suffix }}')
-                {%- endfor %}
+                full_names.player_lookup
+                like concat('%', short_names.player_lookup)
+                or {{ regex_remove('full_names.player_lookup', suffix) }}
+                like concat('%', short_names.player_lookup)
             )
     where short_names.is_last_name_only
 

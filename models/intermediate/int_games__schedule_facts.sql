@@ -55,12 +55,14 @@ gamebook_team_seconds as (
 
 gamebook_overtimes as (
 
-    -- a game the fallback lacks: five players share 48 minutes plus 5 per overtime
+    -- a game the fallback lacks: five players share 48 minutes + 5 per overtime
     select
         game_date,
         game_id,
         greatest(
-            cast(round((max(team_minutes_seconds) / 300 - 48) / 5, 0) as integer),
+            cast(
+                round((max(team_minutes_seconds) / 300 - 48) / 5, 0) as integer
+            ),
             0
         ) as overtime_periods
     from gamebook_team_seconds

@@ -88,8 +88,8 @@ merged as (
         player_status,
         player_status = 'active' as is_active,
         dnp_reason,
-        -- a gamebook row that lost its minutes takes the fallback's; a player who
-        -- did not play has no minutes and no stats, whatever the feed sent
+        -- a gamebook row that lost its minutes takes the fallback's; a player
+        -- who did not play has no minutes and no stats, whatever the feed sent
         case
             when player_status = 'active'
                 then coalesce(minutes_seconds, fallback_minutes_seconds)

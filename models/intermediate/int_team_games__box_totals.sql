@@ -8,8 +8,8 @@ player_games as (
 
 team_totals as (
 
-    -- team totals come from the same player rows the summary holds, so usage_rate
-    -- and the team-minutes gate see one consistent box score
+    -- team totals come from the same player rows the summary holds, so
+    -- usage_rate and the team-minutes gate see one consistent box score
     select
         game_date,
         game_id,

@@ -71,22 +71,26 @@ described as (
     select
         *,
         team_abbr = home_team_abbr as is_home,
-        case when team_abbr = home_team_abbr
-            then away_team_abbr else home_team_abbr
+        case
+            when team_abbr = home_team_abbr
+                then away_team_abbr
+            else home_team_abbr
         end as opponent_team_abbr,
         case
             when player_status = 'active' then null
-            when lower(dnp_reason) like '%injur%'
+            when
+                lower(dnp_reason) like '%injur%'
                 or lower(dnp_reason) like '%illness%' then 'injury'
             when lower(dnp_reason) like '%rest%' then 'rest'
             when lower(dnp_reason) like '%personal%' then 'personal'
             when lower(dnp_reason) like '%coach%' then 'coach_decision'
-            when lower(dnp_reason) like 'nwt%'
+            when
+                lower(dnp_reason) like 'nwt%'
                 or lower(dnp_reason) like '%not with team%' then 'not_with_team'
             else 'other'
         end as dnp_reason_category,
         {{ seconds_to_minutes('minutes_seconds') }} as minutes_played,
-        -- usage_rate scales by the team's real minutes: 240 plus 25 per overtime
+        -- usage_rate scales by the team's real minutes: 240 + 25 per overtime
         (fg_attempts + 0.44 * ft_attempts + turnovers)
         * (team_minutes / 5.0)
         / nullif(
@@ -145,7 +149,7 @@ final as (
             'player_lookup', 'player_full_name', 'game_id', 'team_abbr',
             'player_status', 'dnp_reason', 'minutes_seconds',
         ] + box_score_stat_columns() + ['primary_source_used']) }} as data_hash,
-        -- the source row's load time, not the run's: a rerun gives the same rows
+        -- the source row's load time, not the run's: reruns give the same rows
         processed_at
 
     from described

@@ -12,7 +12,7 @@ source as (
 deduplicated as (
 
     -- a repeated load of the schedule keeps the newest row per game and date; a
-    -- postponed game has one row on its original date and one on its make-up date
+    -- postponed game has a row on its original date and one on its make-up date
     select
         *,
         row_number() over (

@@ -16,7 +16,7 @@ def write_chart(
     months: Sequence[MonthFigures], settings: GateSettings, path: Path, title: str
 ) -> Path:
     """Lines per month, with the ok bands shaded; no pyplot, no global state."""
-    shown = [m for m in months if m.summary_rows or m.raw_bdl_rows]
+    shown = [m for m in months if m.summary_rows or m.compared_bdl_rows]
     labels = [f"{m.month:%Y-%m}" for m in shown]
     null_pct = [
         100 * m.null_rate if m.null_rate is not None else float("nan") for m in shown

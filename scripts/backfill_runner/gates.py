@@ -16,7 +16,11 @@ from backfill_runner.checkpoint import TestFailure
 from backfill_runner.dbt_session import NodeOutcome
 from backfill_runner.figures import MonthFigures, RawFigures, SummaryFigures
 from backfill_runner.plan import DateRange
-from backfill_runner.settings import VOLUME_WINDOW, GateSettings
+from backfill_runner.settings import (
+    MIN_MONTH_COMPARED_ROWS,
+    VOLUME_WINDOW,
+    GateSettings,
+)
 
 
 class Verdict(StrEnum):
@@ -114,6 +118,7 @@ def _totals(months: Sequence[MonthFigures]) -> dict[str, int]:
         "active_rows",
         "active_null_rows",
         "raw_bdl_rows",
+        "compared_bdl_rows",
     )
     return {key: sum(getattr(month, key) for month in months) for key in keys}
 
@@ -187,15 +192,20 @@ def _coverage_verdict(rate: float, settings: GateSettings) -> Verdict:
 def coverage_gates(
     months: Sequence[MonthFigures], settings: GateSettings
 ) -> list[GateResult]:
-    """Coverage = summary rows of players who played / raw Ball Don't Lie rows."""
+    """Coverage = rows of players who played / Ball Don't Lie rows of those games.
+
+    The compared rows are the newest load of the games the summary covers, as in
+    the pgs_coverage_vs_raw tests; a month under MIN_MONTH_COMPARED_ROWS is not
+    judged on its own.
+    """
     band = (
         f"ok {_band_pct(settings.coverage_ok_min, settings.coverage_ok_max)}; "
         f"warn {100 * settings.coverage_warn_min:g}%+; error below"
     )
     totals = _totals(months)
     gates: list[GateResult] = []
-    if totals["raw_bdl_rows"]:
-        rate = totals["active_rows"] / totals["raw_bdl_rows"]
+    if totals["compared_bdl_rows"]:
+        rate = totals["active_rows"] / totals["compared_bdl_rows"]
         gates.append(
             GateResult(
                 "coverage vs raw (whole range)",
@@ -203,7 +213,8 @@ def coverage_gates(
                 band,
                 _coverage_verdict(rate, settings),
                 f"{totals['active_rows']:,} played rows / "
-                f"{totals['raw_bdl_rows']:,} raw Ball Don't Lie rows",
+                f"{totals['compared_bdl_rows']:,} Ball Don't Lie rows of the "
+                "summarised games",
             )
         )
     else:
@@ -212,7 +223,11 @@ def coverage_gates(
                 "coverage vs raw (whole range)", "no raw rows", band, Verdict.ERROR
             )
         )
-    rated = [(m, m.coverage) for m in months if m.coverage is not None]
+    rated = [
+        (m, m.coverage)
+        for m in months
+        if m.coverage is not None and m.compared_bdl_rows >= MIN_MONTH_COMPARED_ROWS
+    ]
     if rated:
         order = [Verdict.OK, Verdict.SKIPPED, Verdict.WARN, Verdict.ERROR]
         worst_month, worst_rate = max(
@@ -231,22 +246,23 @@ def coverage_gates(
                 f"worst {worst_month.month:%Y-%m} {pct(worst_rate, 1)}",
                 band,
                 _coverage_verdict(worst_rate, settings),
-                f"{outside} of {len(rated)} months outside the ok band",
+                f"{outside} of {len(rated)} months outside the ok band (months "
+                f"under {MIN_MONTH_COMPARED_ROWS} compared rows not judged)",
             )
         )
     return gates
 
 
 def months_gate(months: Sequence[MonthFigures], settings: GateSettings) -> GateResult:
-    """No in-season month (one with raw rows) without rows, none at 90% NULL+."""
-    empty = [m for m in months if m.raw_bdl_rows and not m.summary_rows]
+    """No month with summarised games without rows, none at 90% NULL or more."""
+    empty = [m for m in months if m.compared_bdl_rows and not m.summary_rows]
     high = [
         m
         for m in months
         if m.null_rate is not None and m.null_rate >= settings.month_null_max
     ]
     band = (
-        "every month with raw rows has rows, each < "
+        "every month with games has rows, each < "
         f"{100 * settings.month_null_max:g}% NULL"
     )
     problems = [f"{m.month:%Y-%m} has no rows" for m in empty] + [

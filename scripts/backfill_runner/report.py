@@ -14,13 +14,17 @@ from backfill_runner.figures import MonthFigures
 from backfill_runner.gates import GateResult, pct
 from backfill_runner.plan import DateRange
 from backfill_runner.progress import format_duration
-from backfill_runner.settings import GateSettings
+from backfill_runner.settings import MIN_MONTH_COMPARED_ROWS, GateSettings
 
 COVERAGE_DEFINITION = (
-    "Coverage vs raw = summary rows of players who played (`is_active`) / raw "
-    "Ball Don't Lie rows (every row of `nba_raw.bdl_player_boxscores` in the "
-    "period, as loaded). Ball Don't Lie lists about 35 players a game, about 40% "
-    'of them with `"00"` minutes, so about 60-85% is expected.'
+    "Coverage vs raw = summary rows of players who played (`is_active`) / Ball "
+    "Don't Lie rows of the games the summary covers (final regular-season, play-in "
+    "and playoff games; newest load of each game), the rows the "
+    "`pgs_coverage_vs_raw` tests compare with. Ball Don't Lie lists about 35 "
+    'players a game, about 40% of them with `"00"` minutes, so 70-90% is '
+    "healthy. *Raw rows* counts every row as loaded (preseason games and repeated "
+    "loads included), for reference. Months with fewer than "
+    f"{MIN_MONTH_COMPARED_ROWS} compared rows are not judged on their own."
 )
 # Above this many chunks the report sums them up instead of listing each.
 CHUNK_TABLE_LIMIT = 60
@@ -36,6 +40,7 @@ class Rollup:
     active_rows: int
     active_null_rows: int
     raw_bdl_rows: int
+    compared_bdl_rows: int
 
     @property
     def null_rate(self) -> float | None:
@@ -43,7 +48,9 @@ class Rollup:
 
     @property
     def coverage(self) -> float | None:
-        return self.active_rows / self.raw_bdl_rows if self.raw_bdl_rows else None
+        if not self.compared_bdl_rows:
+            return None
+        return self.active_rows / self.compared_bdl_rows
 
     @classmethod
     def of(cls, label: str, months: Sequence[MonthFigures]) -> Rollup:
@@ -54,6 +61,7 @@ class Rollup:
             active_rows=sum(m.active_rows for m in months),
             active_null_rows=sum(m.active_null_rows for m in months),
             raw_bdl_rows=sum(m.raw_bdl_rows for m in months),
+            compared_bdl_rows=sum(m.compared_bdl_rows for m in months),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,6 +72,7 @@ class Rollup:
             "active_rows": self.active_rows,
             "active_null_rows": self.active_null_rows,
             "raw_bdl_rows": self.raw_bdl_rows,
+            "compared_bdl_rows": self.compared_bdl_rows,
             "null_rate": self.null_rate,
             "coverage": self.coverage,
         }
@@ -217,15 +226,24 @@ def render_markdown(data: ReportInput, chart_name: str) -> str:
         "## Rows per season",
         "",
         *_table(
-            ["season", "rows", "played", "minutes NULL", "raw BDL rows", "coverage"],
+            [
+                "season",
+                "rows",
+                "played",
+                "minutes NULL",
+                "BDL rows compared",
+                "coverage",
+                "raw BDL rows",
+            ],
             [
                 [
                     s.label,
                     f"{s.summary_rows:,}",
                     f"{s.active_rows:,}",
                     pct(s.null_rate),
-                    f"{s.raw_bdl_rows:,}",
+                    f"{s.compared_bdl_rows:,}",
                     pct(s.coverage, 1),
+                    f"{s.raw_bdl_rows:,}",
                 ]
                 for s in [*seasons(data.months), total]
             ],
@@ -244,8 +262,9 @@ def render_markdown(data: ReportInput, chart_name: str) -> str:
                 "rows",
                 "played",
                 "minutes NULL",
-                "raw BDL rows",
+                "BDL rows compared",
                 "coverage",
+                "raw BDL rows",
             ],
             [
                 [
@@ -254,8 +273,9 @@ def render_markdown(data: ReportInput, chart_name: str) -> str:
                     f"{m.summary_rows:,}",
                     f"{m.active_rows:,}",
                     pct(m.null_rate),
-                    f"{m.raw_bdl_rows:,}",
+                    f"{m.compared_bdl_rows:,}",
                     pct(m.coverage, 1),
+                    f"{m.raw_bdl_rows:,}",
                 ]
                 for m in data.months
             ],
@@ -293,6 +313,7 @@ def report_json(data: ReportInput) -> dict[str, Any]:
                 "active_rows": m.active_rows,
                 "active_null_rows": m.active_null_rows,
                 "raw_bdl_rows": m.raw_bdl_rows,
+                "compared_bdl_rows": m.compared_bdl_rows,
                 "null_rate": m.null_rate,
                 "coverage": m.coverage,
             }

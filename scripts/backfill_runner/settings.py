@@ -14,6 +14,13 @@ from backfill_runner.plan import ChunkSize, DateRange
 
 MODEL_NAME = "player_game_summary"
 DATE_COLUMN = "game_date"
+# Coverage vs raw compares with the Ball Don't Lie rows of the games the summary
+# covers, newest load only: the same rows as the pgs_coverage_vs_raw tests (see
+# the gate_coverage doc block). A month with fewer compared rows than this is not
+# judged on its own (June holds only the Finals), as in pgs_coverage_vs_raw_by_month.
+COVERAGE_RAW_MODEL = "stg_nba_raw__bdl_player_boxscores"
+SUMMARISED_GAMES_MODEL = "int_games__schedule_facts"
+MIN_MONTH_COMPARED_ROWS = 500
 # The window the volume band of domain.md section 5 was set for.
 VOLUME_WINDOW = DateRange(date(2021, 10, 1), date(2024, 5, 1))
 

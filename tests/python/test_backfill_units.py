@@ -290,7 +290,7 @@ def test_preflight_bands(
 
 
 def _month(month: str, rows: int, nulls: int, active: int, raw: int) -> MonthFigures:
-    return MonthFigures(d(month), 2021, rows, nulls, active, 0, raw)
+    return MonthFigures(d(month), 2021, rows, nulls, active, 0, raw, raw)
 
 
 def test_range_gates_name_value_and_band(settings: GateSettings) -> None:

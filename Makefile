@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 START_DATE ?= 2021-10-01
 END_DATE ?= 2024-05-01
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install emulator clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,18 @@ $(INSTALLED): requirements.txt
 	touch $(INSTALLED)
 
 install: $(INSTALLED) profiles.yml
+
+# The BigQuery API emulator, in its own venv: it pins a duckdb of its own.
+EMULATOR_VENV := .venv-emulator
+EMULATOR_INSTALLED := $(EMULATOR_VENV)/.installed
+
+$(EMULATOR_INSTALLED): requirements-emulator.txt
+	$(PYTHON) -m venv $(EMULATOR_VENV)
+	$(EMULATOR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements-emulator.txt
+	touch $(EMULATOR_INSTALLED)
+
+emulator: $(EMULATOR_INSTALLED)
 
 profiles.yml: | profiles.yml.example
 	cp profiles.yml.example profiles.yml
@@ -29,7 +41,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint emulator
 	$(BIN)/python -m pytest
 
 clean:

@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="--resume (default) rebuilds only the chunks of the checkpoint that are "
         "not done (failed, interrupted, never started), in date order, and does not "
         "rebuild a completed range; --no-resume discards the checkpoint and rebuilds "
-        "every chunk",
+        "every chunk (the backup of an unfinished run is kept for --rollback)",
     )
     parser.add_argument(
         "--dry-run",

@@ -113,6 +113,9 @@ class Backfill:
     target: TargetInfo | None = field(default=None, init=False)
     store: CheckpointStore | None = field(default=None, init=False)
     checkpoint: Checkpoint | None = field(default=None, init=False)
+    # an unfinished run discarded by --no-resume: its backup still holds the rows
+    # from before any backfill, so the new run keeps it instead of copying a mix
+    unfinished: Checkpoint | None = field(default=None, init=False)
     started: float = field(default_factory=time.monotonic, init=False)
 
     # ---------------------------------------------------------------- helpers
@@ -167,6 +170,17 @@ class Backfill:
             )
             self.sleep(delay)
 
+    def _mark_interrupted(self) -> None:
+        """No chunk is left 'running' by a runner that is still alive to say so."""
+        assert self.checkpoint is not None
+        for chunk in self.checkpoint.chunks:
+            if chunk.status is ChunkStatus.RUNNING:
+                chunk.status = ChunkStatus.INTERRUPTED
+                chunk.error = "interrupted"
+                chunk.updated_at = now_iso()
+        self.checkpoint.status = RunStatus.INTERRUPTED
+        self._save()
+
     # ---------------------------------------------------------------- gates
 
     def _preflight(self) -> GateResult:
@@ -196,6 +210,8 @@ class Backfill:
                 f"--no-resume: starting over ({existing.chunks_done}/"
                 f"{len(existing.chunks)} chunks of the old checkpoint discarded)"
             )
+            if existing.status is not RunStatus.DONE and existing.backup:
+                self.unfinished = existing
             existing = None
         if existing is not None and existing.chunk_size != self.options.chunk_size:
             raise UsageError(
@@ -220,6 +236,13 @@ class Backfill:
             )
             self.checkpoint.before = before.to_dict()
             self.console.info("before: " + _describe_summary(before))
+            if self.unfinished is not None:
+                self.checkpoint.before = self.unfinished.before
+                self.checkpoint.backup = self.unfinished.backup
+                self.console.info(
+                    "keeping the backup (and 'before' figures) of the unfinished "
+                    "run: they hold the rows from before any backfill"
+                )
         else:
             self._describe_resume()
         self.checkpoint.status = RunStatus.RUNNING
@@ -288,7 +311,12 @@ class Backfill:
             )
         loaded = sum(n.resource_type == "seed" for n in seeds.nodes)
         built = sum(n.resource_type == "model" for n in views.nodes)
-        self.console.info(f"upstream: {loaded} seeds loaded, {built} views built")
+        views_text = (
+            f"{built} views built"
+            if built
+            else "no views to build (the upstream models are ephemeral)"
+        )
+        self.console.info(f"upstream: {loaded} seeds loaded, {views_text}")
 
     def _build(
         self, label: str, window: DateRange
@@ -364,15 +392,16 @@ class Backfill:
         assert self.checkpoint is not None
         window = record.range
         label = f"chunk {window.label}"
-        record.status = ChunkStatus.RUNNING
-        record.updated_at = now_iso()
-        record.attempts += 1
-        record.error = None
-        record.failed_tests = []
-        self._save()
-        progress.starting(window)
         started = time.monotonic()
         try:
+            record.status = ChunkStatus.RUNNING
+            record.updated_at = now_iso()
+            record.attempts += 1
+            record.error = None
+            record.failed_tests = []
+            # a signal held back during this save arrives right after it
+            self._save()
+            progress.starting(window)
             invocation, problems = self._build(label, window)
             record.invocation_id = invocation.invocation_id
             record.warnings = [p for p in problems if p.status == "warn"]
@@ -394,10 +423,11 @@ class Backfill:
             record.updated_at = now_iso()
             self._save()
         except KeyboardInterrupt:
-            record.status = ChunkStatus.INTERRUPTED
-            record.updated_at = now_iso()
-            record.error = "interrupted"
-            record.duration_s = round(time.monotonic() - started, 3)
+            if record.status is not ChunkStatus.DONE:  # done and saved: keep it
+                record.status = ChunkStatus.INTERRUPTED
+                record.updated_at = now_iso()
+                record.error = "interrupted"
+                record.duration_s = round(time.monotonic() - started, 3)
             self.checkpoint.status = RunStatus.INTERRUPTED
             self._save()
             raise
@@ -530,8 +560,7 @@ class Backfill:
                 self._save()
             except KeyboardInterrupt:
                 if self.checkpoint is not None:
-                    self.checkpoint.status = RunStatus.INTERRUPTED
-                    self._save()
+                    self._mark_interrupted()
                 raise Interrupted(
                     "interrupted; the checkpoint is saved and a rerun resumes it"
                 ) from None

@@ -468,24 +468,35 @@ def test_kill_9_then_rerun_gives_identical_rows_and_a_second_runner_is_refused(
 
 
 def test_rollback_restores_the_rows_the_backfill_replaced(
-    reference: RunnerEnv, tmp_path: Path
+    reference: RunnerEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     env = make_env(tmp_path, reference.db, reference.project, reference.profiles)
-    part = "game_date between '2022-01-03' and '2022-01-16'"
+    window = {"start": "2022-01-03", "end": "2022-01-16"}
+    part = f"game_date between '{window['start']}' and '{window['end']}'"
     # the incident: minutes lost on every row of the range
     env.execute(f"update {SUMMARY} set minutes_played = null where {part}")
     env.execute(f"create table main.earlier as select * from {SUMMARY}")
 
-    code, output = env.run("--skip-sample", start="2022-01-03", end="2022-01-16")
+    # a first run stops after rewriting one chunk ...
+    monkeypatch.setenv(PROBE_ENV, "2022-01-12")
+    code, output = env.run("--skip-sample", **window)
+    assert code == 1, output
+    monkeypatch.delenv(PROBE_ENV)
+    # ... and --no-resume starts over, keeping the backup from before any write
+    code, output = env.run("--skip-sample", "--no-resume", **window)
 
     assert code == 0, output
+    assert "keeping the backup" in output
+    checkpoint = env.checkpoint()
+    assert checkpoint is not None
+    assert [c["attempts"] for c in checkpoint["chunks"]] == [1, 1]
     data, markdown, _ = env.report()
     assert data["before"]["null_rate"] == 1.0
     assert "| before | 100.00% (" in markdown
     (fixed,) = env.query(f"select count(minutes_played) from {SUMMARY} where {part}")[0]
     assert fixed > 0
 
-    code, output = env.run("--rollback", start="2022-01-03", end="2022-01-16")
+    code, output = env.run("--rollback", **window)
 
     assert code == 0, output
     differences = env.query(

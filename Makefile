@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 START_DATE ?= 2021-10-01
 END_DATE ?= 2024-05-01
 
-.PHONY: demo test lint install emulator clean
+.PHONY: demo test lint dbt-build-ci install emulator clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +35,23 @@ profiles.yml: | profiles.yml.example
 # Demo raw data for the whole window, then the backfill with its gates and report.
 demo: install
 	$(BIN)/python scripts/generate_raw_data.py --db data/nba.duckdb
-	$(BIN)/dbt build --full-refresh --vars '{start_date: $(START_DATE), end_date: $(END_DATE)}'
+	$(BIN)/python scripts/backfill.py --start-date $(START_DATE) --end-date $(END_DATE)
 
+# ruff, sqlfluff, check-yaml, whitespace and dbt parse, exactly as the git hook runs them.
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
-test: lint emulator
+# The whole demo window built and tested by plain dbt, the docs generated, and every
+# model, column, source, test and macro checked for a description.
+CI_DIR := target/ci
+dbt-build-ci: install
+	$(BIN)/python scripts/generate_raw_data.py --db $(CI_DIR)/nba.duckdb
+	NBA_DUCKDB_PATH=$(CI_DIR)/nba.duckdb $(BIN)/dbt build --full-refresh --target-path $(CI_DIR)
+	NBA_DUCKDB_PATH=$(CI_DIR)/nba.duckdb $(BIN)/dbt docs generate --target-path $(CI_DIR)
+	$(BIN)/python scripts/check_dbt_docs_coverage.py \
+		--manifest $(CI_DIR)/manifest.json --catalog $(CI_DIR)/catalog.json
+
+test: lint emulator dbt-build-ci
 	$(BIN)/python -m pytest
 
 clean:

@@ -95,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not build and gate the sample week before the chunks",
     )
     parser.add_argument(
+        "--chunk-tests",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--chunk-tests (default) builds each chunk with its gate_chunk tests "
+        "and stops at the first chunk that fails one; --no-chunk-tests builds the "
+        "chunks with dbt run and leaves every test to the final validation over "
+        "the whole range (faster with day chunks; a bad chunk is found at the end, "
+        "and --rollback restores the range)",
+    )
+    parser.add_argument(
         "--retries",
         type=int,
         default=3,
@@ -170,6 +180,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         resume=args.resume,
         dry_run=args.dry_run,
         skip_sample=args.skip_sample,
+        chunk_tests=args.chunk_tests,
         rollback=args.rollback,
         retries=args.retries,
         retry_backoff_s=args.retry_backoff,

@@ -89,6 +89,7 @@ class RunOptions:
     resume: bool = True
     dry_run: bool = False
     skip_sample: bool = False
+    chunk_tests: bool = True
     rollback: bool = False
     retries: int = 3
     retry_backoff_s: float = 5.0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -48,30 +47,8 @@ BOXSCORES = "bdl_player_boxscores"
 API_TYPE_NAME = {"INT64": "INTEGER", "BOOL": "BOOLEAN", "FLOAT64": "FLOAT"}
 
 
-@dataclass(frozen=True, slots=True)
-class KnownInvalid:
-    """A node that is invalid on real BigQuery too: why, and the error it gives."""
-
-    reason: str
-    error: str  # a regex of the error the emulator (like BigQuery) reports
-
-
-# The nodes `dbt build` leaves out. None is left out for an emulator gap: every
-# data test and unit test of the project runs on the emulator. These are invalid on
-# real BigQuery as well; test_nodes_left_out_of_the_build runs each on its own as a
-# strict expected failure, so fixing one turns that test red until it is removed.
-BIGQUERY_INVALID = {
-    "unit_test:test_merge_keeps_players_only_the_fallback_lists": KnownInvalid(
-        reason="models/intermediate/_intermediate__unit_tests.yml line 20 writes the "
-        "literal 'DNP - Coach''s Decision'; BigQuery escapes a quote with a "
-        "backslash, never by doubling it, and rejects adjacent string literals",
-        error=r"(?i)adjacent string literals|concatenated string literals",
-    ),
-}
-
-
-class KnownBigQueryError(AssertionError):
-    """A node failed with exactly the error BIGQUERY_INVALID expects of it."""
+# Every data test and unit test of the project runs on the emulator: none is left
+# out of the build for an emulator gap.
 
 
 # DuckDB-only SQL the emulator accepts although BigQuery rejects it (the emulator
@@ -128,12 +105,7 @@ def project(
 @pytest.fixture(scope="module")
 def build(project: EmulatorProject) -> Any:
     """``dbt build`` of the whole project over the window."""
-    return project.dbt(
-        "build",
-        "--exclude",
-        *BIGQUERY_INVALID,
-        dbt_vars=WINDOW.as_vars(),
-    )
+    return project.dbt("build", dbt_vars=WINDOW.as_vars())
 
 
 @pytest.fixture(scope="module")
@@ -265,29 +237,6 @@ def test_summary_is_partitioned_clustered_and_typed(built: EmulatorProject) -> N
     assert node.contract.enforced
     assert {f.name: f.field_type for f in table.schema} == contract
     assert [f.name for f in table.schema] == list(contract)
-
-
-@pytest.mark.parametrize(
-    "selector",
-    [
-        pytest.param(
-            selector,
-            marks=pytest.mark.xfail(
-                reason=known.reason, raises=KnownBigQueryError, strict=True
-            ),
-        )
-        for selector, known in BIGQUERY_INVALID.items()
-    ],
-)
-def test_nodes_left_out_of_the_build(project: EmulatorProject, selector: str) -> None:
-    """Each node the build leaves out, on its own: only its known error is
-    expected; any other failure, or a pass, fails this test."""
-    result = project.dbt("test", "--select", selector)
-    if not result.success:
-        failure = describe_failure(result)
-        if re.search(BIGQUERY_INVALID[selector].error, failure):
-            raise KnownBigQueryError(failure)
-        pytest.fail(failure)
 
 
 def test_docs_generate_without_catalog(docs: Any, built: EmulatorProject) -> None:

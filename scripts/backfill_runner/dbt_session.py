@@ -128,9 +128,7 @@ class DbtSession:
     write_json: bool = False
     manifest: Any = field(default=None, init=False, repr=False)
     _errors: list[str] = field(default_factory=list, init=False, repr=False)
-    _parsed_ids: frozenset[str] = field(
-        default=frozenset(), init=False, repr=False
-    )
+    _parsed_ids: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def _common_args(self) -> list[str]:
         return [

@@ -18,7 +18,9 @@ short_name_candidates as (
 
     -- an inactive player listed by last name only ("Jokić") is matched to the
     -- players of the same game and team whose full lookup ends with that name,
-    -- suffix allowed ("Hardaway" -> timhardawayjr)
+    -- suffix allowed ("Hardaway" -> timhardawayjr). Only fallback players who
+    -- did not play qualify: a teammate of the same surname who played is
+    -- someone else, and matching him would turn his minutes into an inactive row
     select
         short_names.game_date,
         short_names.game_id,
@@ -38,7 +40,11 @@ short_name_candidates as (
                 or {{ regex_remove('full_names.player_lookup', suffix) }}
                 like concat('%', short_names.player_lookup)
             )
-    where short_names.is_last_name_only
+    where
+        short_names.is_last_name_only
+        and short_names.player_status != 'active'
+        and coalesce(full_names.minutes_seconds, 0) = 0
+        and not coalesce(full_names.has_recorded_stats, false)
 
 ),
 

@@ -20,7 +20,8 @@ short_name_candidates as (
     -- players of the same game and team whose full lookup ends with that name,
     -- suffix allowed ("Hardaway" -> timhardawayjr). Only fallback players who
     -- did not play qualify: a teammate of the same surname who played is
-    -- someone else, and matching him would turn his minutes into an inactive row
+    -- someone else, and matching him would turn his minutes into an inactive
+    -- row
     select
         short_names.game_date,
         short_names.game_id,

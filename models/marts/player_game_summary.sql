@@ -4,29 +4,35 @@
         partition_by=partition_by_day('game_date'),
         cluster_by=['player_lookup', 'team_abbr'],
         meta={'replace_range_column': 'game_date'},
+        post_hook="{{ log_range_figures('game_date') }}",
     )
 }}
 
 -- staging and intermediate are ephemeral: they compile into this query with the
--- run's own vars, and staging limits every raw scan to the backfill range
+-- run's own vars, and staging limits every raw scan to the backfill range. The
+-- filters below hold each chunk to its range when the runner has staged them as
+-- tables over a wider one (var stage_upstream).
 
 with
 
 player_games as (
 
     select * from {{ ref('int_player_games__merged') }}
+    where {{ backfill_range_filter('game_date') }}
 
 ),
 
 team_totals as (
 
     select * from {{ ref('int_team_games__box_totals') }}
+    where {{ backfill_range_filter('game_date') }}
 
 ),
 
 games as (
 
     select * from {{ ref('int_games__schedule_facts') }}
+    where {{ backfill_range_filter('game_date') }}
 
 ),
 

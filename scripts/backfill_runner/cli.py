@@ -105,6 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
         "and --rollback restores the range)",
     )
     parser.add_argument(
+        "--stage-upstream",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--stage-upstream (default) builds staging and intermediate once per "
+        "run as work tables in schema nba_backfill_work over the whole range, and "
+        "each chunk reads its days from them; --no-stage-upstream compiles them "
+        "into every chunk's query, as a plain dbt run does (several times slower "
+        "with small chunks: benchmarks/README.md)",
+    )
+    parser.add_argument(
         "--retries",
         type=int,
         default=3,
@@ -181,6 +191,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         dry_run=args.dry_run,
         skip_sample=args.skip_sample,
         chunk_tests=args.chunk_tests,
+        stage_upstream=args.stage_upstream,
         rollback=args.rollback,
         retries=args.retries,
         retry_backoff_s=args.retry_backoff,

@@ -49,6 +49,9 @@ _ERROR_EVENTS = {
     "MainEncounteredError",
 }
 
+# The summary's post-hook logs what a run wrote (macros/runner/log_range_figures).
+RANGE_FIGURES_PREFIX = "range figures "
+
 # Errors worth retrying: the connection or the service, never the SQL or the data.
 _TRANSIENT = re.compile(
     "|".join(
@@ -100,6 +103,8 @@ class Invocation:
     nodes: list[NodeOutcome]
     error: str | None
     raw_result: Any = None
+    # what the summary's post-hook logged: one dict per run of the model
+    range_figures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def transient(self) -> bool:
@@ -126,8 +131,11 @@ class DbtSession:
     artifacts_dir: Path
     manifest_reuse: Literal["reset", "copy"] = "reset"
     write_json: bool = False
+    # vars every invocation gets (the parse included), under the per-call ones
+    base_vars: dict[str, Any] = field(default_factory=dict)
     manifest: Any = field(default=None, init=False, repr=False)
     _errors: list[str] = field(default_factory=list, init=False, repr=False)
+    _figures: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
     _parsed_ids: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def _common_args(self) -> list[str]:
@@ -149,14 +157,22 @@ class DbtSession:
             "--write-json" if self.write_json else "--no-write-json",
         ]
 
+    def _vars_args(self, dbt_vars: dict[str, Any] | None) -> list[str]:
+        merged = {**self.base_vars, **(dbt_vars or {})}
+        return ["--vars", json.dumps(merged, default=str)] if merged else []
+
     def _collect(self, message: EventMsg) -> None:
         if message.info.name in _ERROR_EVENTS:
             self._errors.append(str(getattr(message.data, "exc", "") or message.data))
+        elif message.info.name == "JinjaLogDebug":
+            text = str(message.data.msg)
+            if text.startswith(RANGE_FIGURES_PREFIX):
+                self._figures.append(json.loads(text[len(RANGE_FIGURES_PREFIX) :]))
 
     def parse(self) -> None:
         """Parse the project once; every later invocation reuses the manifest."""
         outcome = dbtRunner(callbacks=[self._collect]).invoke(
-            ["parse", *self._common_args()]
+            ["parse", *self._common_args(), *self._vars_args(None)]
         )
         if not outcome.success or outcome.result is None:
             raise DbtError(f"dbt parse failed: {outcome.exception or self._errors}")
@@ -181,10 +197,9 @@ class DbtSession:
         """Run one dbt command on the parsed manifest; KeyboardInterrupt propagates."""
         if self.manifest is None:
             self.parse()
-        command = [*args, *self._common_args()]
-        if dbt_vars is not None:
-            command += ["--vars", json.dumps(dbt_vars, default=str)]
+        command = [*args, *self._common_args(), *self._vars_args(dbt_vars)]
         self._errors = []
+        self._figures = []
         outcome = dbtRunner(
             manifest=self.fresh_manifest(), callbacks=[self._collect]
         ).invoke(command)
@@ -218,6 +233,7 @@ class DbtSession:
             nodes=nodes,
             error="; ".join(errors) or None,
             raw_result=outcome.result,
+            range_figures=list(self._figures),
         )
 
     def query(

@@ -127,6 +127,17 @@ class SummaryFigures:
     def active_null_rate(self) -> float | None:
         return _rate(self.active_null_rows, self.active_rows)
 
+    @classmethod
+    def from_counts(cls, row: dict[str, Any]) -> SummaryFigures:
+        """From the columns of range_figure_columns (a query or the post-hook)."""
+        return cls(
+            table_exists=True,
+            rows=_int(row, "summary_rows"),
+            null_rows=_int(row, "null_rows"),
+            active_rows=_int(row, "active_rows"),
+            active_null_rows=_int(row, "active_null_rows"),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "table_exists": self.table_exists,
@@ -138,12 +149,22 @@ class SummaryFigures:
         }
 
 
-_COUNTS = """
-        count(*) as summary_rows,
-        sum(case when minutes_played is null then 1 else 0 end) as null_rows,
-        sum(case when is_active then 1 else 0 end) as active_rows,
-        sum(case when is_active and minutes_played is null then 1 else 0 end)
-            as active_null_rows"""
+# the columns the summary's post-hook logs for every run (macros/runner)
+_COUNTS = " {{ range_figure_columns() }}"
+
+
+def logged_summary_figures(
+    logged: list[dict[str, Any]], window: DateRange
+) -> SummaryFigures | None:
+    """The counts the summary's post-hook logged for exactly this range, if any."""
+    for figures in reversed(logged):
+        if figures.get("full_refresh") or (
+            figures.get("start_date"),
+            figures.get("end_date"),
+        ) != (window.start.isoformat(), window.end.isoformat()):
+            continue
+        return SummaryFigures.from_counts(figures)
+    return None
 
 
 def summary_figures(session: DbtSession, window: DateRange) -> SummaryFigures:
@@ -161,13 +182,7 @@ where {_between(DATE_COLUMN, window)}
     row = session.query(sql)[0]
     if not _int(row, "table_exists"):
         return SummaryFigures(False, 0, 0, 0, 0)
-    return SummaryFigures(
-        table_exists=True,
-        rows=_int(row, "summary_rows"),
-        null_rows=_int(row, "null_rows"),
-        active_rows=_int(row, "active_rows"),
-        active_null_rows=_int(row, "active_null_rows"),
-    )
+    return SummaryFigures.from_counts(row)
 
 
 @dataclass(frozen=True, slots=True)

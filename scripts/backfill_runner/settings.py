@@ -90,6 +90,9 @@ class RunOptions:
     dry_run: bool = False
     skip_sample: bool = False
     chunk_tests: bool = True
+    # staging and intermediate built once per run as work tables (dbt var
+    # stage_upstream) instead of compiled into every chunk's query
+    stage_upstream: bool = True
     rollback: bool = False
     retries: int = 3
     retry_backoff_s: float = 5.0

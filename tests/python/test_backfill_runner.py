@@ -326,6 +326,22 @@ def test_a_completed_range_is_not_rebuilt(
     ]
 
 
+def test_inline_upstream_writes_the_same_rows_as_staged_work_tables(
+    fresh: RunnerEnv, reference: RunnerEnv
+) -> None:
+    work_tables = (
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'nba_backfill_work'"
+    )
+    code, output = fresh.run("--no-stage-upstream", "--skip-sample", **SUB)
+    assert code == 0, output
+    assert "compile into each chunk's query" in output
+    assert fresh.query(work_tables) == [(0,)]
+    # the reference staged them: seven tables over its whole window
+    assert reference.query(work_tables) == [(7,)]
+    assert_same_summary(fresh, reference)
+
+
 # ------------------------------------------------------------------ dry run
 
 

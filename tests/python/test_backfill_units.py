@@ -20,7 +20,7 @@ from backfill_runner.checkpoint import (
 from backfill_runner.cli import main
 from backfill_runner.dbt_session import Invocation, NodeOutcome, is_transient
 from backfill_runner.errors import AlreadyRunning, UsageError
-from backfill_runner.figures import MonthFigures, RawFigures
+from backfill_runner.figures import MonthFigures, RawFigures, logged_summary_figures
 from backfill_runner.gates import (
     Verdict,
     coverage_gates,
@@ -404,3 +404,21 @@ def test_retries_run_out(tmp_path: Path) -> None:
     runner = _backfill(tmp_path, session, sleeps, retries=2)
     invocation = runner._invoke("chunk", "build", window=runner.window)
     assert not invocation.success and invocation.transient and session.calls == 3
+
+
+def test_logged_figures_count_only_for_their_own_range() -> None:
+    chunk = DateRange(date(2022, 1, 5), date(2022, 1, 9))
+    logged = [
+        {"start_date": "2022-01-05", "end_date": "2022-01-09", "full_refresh": False,
+         "summary_rows": 10, "null_rows": 4, "active_rows": 6, "active_null_rows": 0},
+        {"start_date": "2022-01-01", "end_date": "2022-01-09", "full_refresh": False,
+         "summary_rows": 99, "null_rows": 9, "active_rows": 9, "active_null_rows": 9},
+    ]  # fmt: skip
+    figures = logged_summary_figures(logged, chunk)
+    assert figures is not None
+    assert (figures.rows, figures.null_rows, figures.active_rows) == (10, 4, 6)
+    assert figures.null_rate == 0.4
+    # a full refresh counts the whole table, whatever its vars say
+    refreshed = [{**logged[0], "full_refresh": True}]
+    assert logged_summary_figures(refreshed, chunk) is None
+    assert logged_summary_figures([], chunk) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import DbtHarness
 
@@ -150,6 +152,52 @@ def test_reused_manifest_replaces_each_chunks_own_range(
         runner=runner,
     )
     assert not bad.success
+    assert summary_rows(dbt_harness) == reference
+
+
+def test_chunks_over_staged_work_tables_equal_the_ephemeral_build(
+    dbt_harness: DbtHarness,
+) -> None:
+    """The runner's mode: upstream built once as tables, the mart per chunk; each
+    chunk's post-hook logs what it wrote."""
+    from backfill_runner.dbt_session import RANGE_FIGURES_PREFIX
+    from dbt.cli.main import dbtRunner
+
+    build(dbt_harness, WINDOW)
+    reference = summary_rows(dbt_harness)
+    dbt_harness.execute(f"delete from {SUMMARY}")
+
+    staged = {**WINDOW, "stage_upstream": True}
+    build(dbt_harness, staged, "--exclude", "player_game_summary")
+    (work_tables,) = dbt_harness.query(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'nba_backfill_work'"
+    )[0]
+    assert work_tables == 7
+
+    logged: list[dict] = []
+
+    def collect(message: object) -> None:
+        text = str(getattr(message.data, "msg", ""))  # type: ignore[attr-defined]
+        if text.startswith(RANGE_FIGURES_PREFIX):
+            logged.append(json.loads(text[len(RANGE_FIGURES_PREFIX) :]))
+
+    runner = dbtRunner(callbacks=[collect])
+    for start, end in [("2021-12-20", "2022-01-04"), ("2022-01-05", "2022-01-20")]:
+        chunk = {"start_date": start, "end_date": end, "stage_upstream": True}
+        result = dbt_harness.invoke(
+            "run", "--select", "player_game_summary", dbt_vars=chunk, runner=runner
+        )
+        assert result.success
+        (rows, null_rows) = dbt_harness.query(
+            f"select count(*), count(*) - count(minutes_played) from {SUMMARY} "
+            f"where game_date between '{start}' and '{end}'"
+        )[0]
+        assert rows > 0
+        assert logged[-1]["start_date"] == start
+        assert logged[-1]["end_date"] == end
+        assert logged[-1]["summary_rows"] == rows
+        assert logged[-1]["null_rows"] == null_rows
     assert summary_rows(dbt_harness) == reference
 
 

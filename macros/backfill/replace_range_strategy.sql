@@ -14,7 +14,14 @@
     {{- return(adapter.dispatch('backfill_incremental_strategy', 'nba_backfill')()) -}}
 {% endmacro %}
 
+{#- The runner's day chunks without per-chunk tests (var backfill_batch_size: day)
+    use dbt's microbatch: one invocation builds every day as its own delete and
+    insert, and dbt's per-invocation cost is paid once instead of once a day. Each
+    batch reads its day from the staged work tables through their event_time. -#}
 {% macro default__backfill_incremental_strategy() %}
+    {%- if var('backfill_batch_size', none) == 'day' -%}
+        {{- return('microbatch') -}}
+    {%- endif -%}
     {{- return('replace_range') -}}
 {% endmacro %}
 

@@ -4,6 +4,10 @@
         partition_by=partition_by_day('game_date'),
         cluster_by=['player_lookup', 'team_abbr'],
         meta={'replace_range_column': 'game_date'},
+        event_time='game_date',
+        batch_size='day',
+        begin='1946-11-01',
+        concurrent_batches=false,
         post_hook="{{ log_range_figures('game_date') }}",
     )
 }}

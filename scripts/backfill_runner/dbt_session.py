@@ -29,6 +29,7 @@ import copy
 import dataclasses
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -136,6 +137,10 @@ class DbtSession:
     manifest: Any = field(default=None, init=False, repr=False)
     _errors: list[str] = field(default_factory=list, init=False, repr=False)
     _figures: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
+    # called with every dbt event of later invocations (e.g. microbatch results)
+    listeners: list[Callable[[EventMsg], None]] = field(
+        default_factory=list, init=False, repr=False
+    )
     _parsed_ids: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def _common_args(self) -> list[str]:
@@ -162,6 +167,8 @@ class DbtSession:
         return ["--vars", json.dumps(merged, default=str)] if merged else []
 
     def _collect(self, message: EventMsg) -> None:
+        for listener in self.listeners:
+            listener(message)
         if message.info.name in _ERROR_EVENTS:
             self._errors.append(str(getattr(message.data, "exc", "") or message.data))
         elif message.info.name == "JinjaLogDebug":
@@ -265,6 +272,15 @@ class DbtSession:
         if not invocation.success:
             raise DbtError(f"dbt run-operation {macro} failed: {invocation.error}")
         return invocation
+
+    def model_config(self, model: str) -> dict[str, Any]:
+        """A model's config as parsed (with this session's vars)."""
+        if self.manifest is None:
+            self.parse()
+        for node in self.manifest.nodes.values():
+            if node.resource_type == "model" and node.name == model:
+                return dict(node.config.to_dict())
+        raise DbtError(f"model {model} is not in the project")
 
     def model_relation(self, model: str) -> tuple[str, str, str]:
         """(database, schema, identifier) of a model, from the manifest."""

@@ -128,6 +128,10 @@ class SummaryFigures:
         return _rate(self.active_null_rows, self.active_rows)
 
     @classmethod
+    def empty(cls) -> SummaryFigures:
+        return cls(True, 0, 0, 0, 0)
+
+    @classmethod
     def from_counts(cls, row: dict[str, Any]) -> SummaryFigures:
         """From the columns of range_figure_columns (a query or the post-hook)."""
         return cls(
@@ -183,6 +187,22 @@ where {_between(DATE_COLUMN, window)}
     if not _int(row, "table_exists"):
         return SummaryFigures(False, 0, 0, 0, 0)
     return SummaryFigures.from_counts(row)
+
+
+def daily_summary_figures(
+    session: DbtSession, window: DateRange
+) -> dict[date, SummaryFigures]:
+    """The counts of every date of a range that holds rows, in one query."""
+    sql = f"""
+select {DATE_COLUMN} as game_date,{_COUNTS}
+from {{{{ ref('{MODEL_NAME}') }}}}
+where {_between(DATE_COLUMN, window)}
+group by 1
+"""
+    return {
+        as_date(row["game_date"]): SummaryFigures.from_counts(row)
+        for row in session.query(sql)
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,15 @@ class DateRange:
         """The dbt vars that scope a run to this range."""
         return {"start_date": self.start.isoformat(), "end_date": self.end.isoformat()}
 
+    def event_time_flags(self) -> list[str]:
+        """dbt's microbatch bounds for this range (the end is exclusive)."""
+        return [
+            "--event-time-start",
+            self.start.isoformat(),
+            "--event-time-end",
+            (self.end + timedelta(days=1)).isoformat(),
+        ]
+
     @property
     def label(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"

@@ -125,18 +125,25 @@ class Progress:
             f"ETA {self._eta()}"
         )
 
+    def counted(self, rows: int) -> None:
+        """Rows of chunks reported earlier without them (a microbatch run)."""
+        self.rows += rows
+
     def starting(self, chunk: DateRange) -> None:
         self.console.bar(self._bar_text(chunk, "building"))
 
     def finished(
-        self, chunk: DateRange, rows: int, null_rate: str, seconds: float
+        self, chunk: DateRange, rows: int | None, null_rate: str, seconds: float
     ) -> None:
+        """A chunk is done; rows None when they are counted after its batch run."""
         self.done_now += 1
-        self.rows += rows
+        self.rows += rows or 0
         index = self.done_before + self.done_now
+        figures = (
+            f"{rows:,} rows, minutes NULL {null_rate}, " if rows is not None else ""
+        )
         line = (
-            f"chunk {index}/{self.total} {chunk.label} done: {rows:,} rows, "
-            f"minutes NULL {null_rate}, {seconds:.1f}s "
+            f"chunk {index}/{self.total} {chunk.label} done: {figures}{seconds:.1f}s "
             f"(elapsed {format_duration(time.monotonic() - self.started)}, "
             f"ETA {self._eta()})"
         )

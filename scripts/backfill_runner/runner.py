@@ -13,7 +13,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+
+from dbt_common.events.base_types import EventMsg
 
 from backfill_runner.backup import Backup, restore_backup, take_backup
 from backfill_runner.checkpoint import (
@@ -44,6 +47,7 @@ from backfill_runner.errors import (
 from backfill_runner.figures import (
     MonthFigures,
     SummaryFigures,
+    daily_summary_figures,
     day_counts,
     logged_summary_figures,
     month_figures,
@@ -65,7 +69,7 @@ from backfill_runner.gates import (
     volume_gate,
 )
 from backfill_runner.lock import TargetLock, pid_is_running
-from backfill_runner.plan import DateRange, split_range
+from backfill_runner.plan import ChunkSize, DateRange, split_range
 from backfill_runner.progress import Console, Progress
 from backfill_runner.report import ReportInput, ReportPaths, report_paths, write_report
 from backfill_runner.settings import (
@@ -79,6 +83,18 @@ from backfill_runner.signals import signals_held, sigterm_as_interrupt
 MAX_BACKOFF_S = 60.0
 # Left out of each chunk's build; the final validation runs them on the range.
 CHUNK_EXCLUDED_TESTS = "tag:gate_whole_range test_type:unit"
+
+
+def contiguous_runs(records: list[ChunkRecord]) -> list[list[ChunkRecord]]:
+    """Chunks in date order, split wherever one does not start the day after the
+    previous one ends (a resumed run's gaps)."""
+    runs: list[list[ChunkRecord]] = []
+    for record in records:
+        if runs and runs[-1][-1].range.end + timedelta(days=1) == record.range.start:
+            runs[-1].append(record)
+        else:
+            runs.append([record])
+    return runs
 
 
 def default_log_file(options: RunOptions) -> Path:
@@ -120,6 +136,8 @@ class Backfill:
     # from before any backfill, so the new run keeps it instead of copying a mix
     unfinished: Checkpoint | None = field(default=None, init=False)
     started: float = field(default_factory=time.monotonic, init=False)
+    # day chunks as dbt microbatch batches of one invocation (_batch_run)
+    microbatch: bool = field(default=False, init=False)
 
     # ---------------------------------------------------------------- helpers
 
@@ -129,8 +147,20 @@ class Backfill:
 
     def _connect(self) -> None:
         """Parse the project and find out where the target points."""
-        self.session.base_vars = {"stage_upstream": self.options.stage_upstream}
+        base_vars: dict[str, object] = {"stage_upstream": self.options.stage_upstream}
+        if (
+            self.options.chunk_size is ChunkSize.DAY
+            and not self.options.chunk_tests
+            and self.options.stage_upstream
+        ):
+            # the model turns microbatch where its engine's strategy allows it
+            base_vars["backfill_batch_size"] = "day"
+        self.session.base_vars = base_vars
         self.session.parse()
+        self.microbatch = (
+            self.session.model_config(MODEL_NAME).get("incremental_strategy")
+            == "microbatch"
+        )
         self.target = describe_target(self.session)
         self.store = CheckpointStore.for_run(
             self.options.state_dir,
@@ -345,14 +375,12 @@ class Backfill:
         """
         # One relation is written: dbt looks it up instead of listing every
         # relation of every schema first (~30 ms of each chunk here).
+        flags = ["--no-populate-cache"]
+        if self.microbatch:
+            flags += window.event_time_flags()
         if not tests:
             invocation = self._invoke(
-                label,
-                "run",
-                "--select",
-                MODEL_NAME,
-                "--no-populate-cache",
-                window=window,
+                label, "run", "--select", MODEL_NAME, *flags, window=window
             )
             return invocation, []
         invocation = self._invoke(
@@ -362,7 +390,7 @@ class Backfill:
             MODEL_NAME,
             "--exclude",
             CHUNK_EXCLUDED_TESTS,
-            "--no-populate-cache",
+            *flags,
             window=window,
         )
         _, problems = tests_of(invocation.nodes)
@@ -429,9 +457,74 @@ class Backfill:
         progress = Progress(
             self.console, len(self.checkpoint.chunks), self.checkpoint.chunks_done
         )
-        for record in todo:
-            self._chunk(record, progress)
+        if self.microbatch:
+            for run in contiguous_runs(todo):
+                self._batch_run(run, progress)
+        else:
+            for record in todo:
+                self._chunk(record, progress)
         self.console.clear_bar()
+
+    def _batch_run(self, records: list[ChunkRecord], progress: Progress) -> None:
+        """Consecutive day chunks as the batches of one microbatch ``dbt run``.
+
+        dbt reports each batch as it ends; the checkpoint records it at once, so a
+        crash loses at most the batch being written, as with one invocation per
+        chunk. The rows of each day are counted in one query after the run.
+        """
+        assert self.checkpoint is not None
+        window = DateRange(records[0].range.start, records[-1].range.end)
+        for record in records:
+            record.start_attempt()
+        self._save()
+        progress.starting(records[0].range)
+
+        def on_event(message: EventMsg) -> None:
+            if message.info.name != "LogBatchResult":
+                return
+            index = int(message.data.batch_index) - 1
+            if not 0 <= index < len(records):
+                return
+            record = records[index]
+            failed = str(message.data.status) in ("error", "skipped")
+            record.status = ChunkStatus.FAILED if failed else ChunkStatus.DONE
+            record.duration_s = round(float(message.data.execution_time), 3)
+            record.updated_at = now_iso()
+            if failed:
+                record.error = f"batch {record.range.label}: {message.data.status}"
+            self._save()
+            if not failed:
+                progress.finished(record.range, None, "", record.duration_s)
+
+        self.session.listeners.append(on_event)
+        try:
+            invocation, _ = self._build(f"chunks {window.label}", window, tests=False)
+        except KeyboardInterrupt:
+            self._mark_interrupted()
+            raise
+        finally:
+            self.session.listeners.remove(on_event)
+        counts = daily_summary_figures(self.session, window)
+        for record in records:
+            if record.status is ChunkStatus.RUNNING:  # dbt never reported it
+                record.status = ChunkStatus.FAILED
+                record.error = self._build_error(
+                    f"chunk {record.range.label}", invocation, []
+                )
+            if record.status is ChunkStatus.DONE:
+                figures = counts.get(record.range.start, SummaryFigures.empty())
+                record.rows_written = figures.rows
+                record.minutes_null_rate = figures.null_rate
+                progress.counted(figures.rows)
+        failed = [r for r in records if r.status is ChunkStatus.FAILED]
+        if failed:
+            self.checkpoint.status = RunStatus.FAILED
+        self._save()
+        if failed:
+            raise ChunkFailed(
+                f"{len(failed)} chunk(s) failed, first {failed[0].range.label}: "
+                f"{failed[0].error}"
+            )
 
     def _chunk(self, record: ChunkRecord, progress: Progress) -> None:
         assert self.checkpoint is not None
@@ -439,11 +532,7 @@ class Backfill:
         label = f"chunk {window.label}"
         started = time.monotonic()
         try:
-            record.status = ChunkStatus.RUNNING
-            record.updated_at = now_iso()
-            record.attempts += 1
-            record.error = None
-            record.failed_tests = []
+            record.start_attempt()
             # a signal held back during this save arrives right after it
             self._save()
             progress.starting(window)

@@ -342,6 +342,49 @@ def test_inline_upstream_writes_the_same_rows_as_staged_work_tables(
     assert_same_summary(fresh, reference)
 
 
+def test_day_chunks_without_tests_run_as_microbatch_and_resume_their_gaps(
+    fresh: RunnerEnv, reference: RunnerEnv
+) -> None:
+    day_chunks = ("--chunk-size", "day", "--no-chunk-tests", "--skip-sample")
+    code, output = fresh.run(*day_chunks, **SUB)
+    assert code == 0, output
+    assert "chunk 18/18 2022-01-20..2022-01-20 done" in output
+    assert_same_summary(fresh, reference)
+    checkpoint = fresh.checkpoint()
+    assert checkpoint is not None
+    per_day = dict(
+        fresh.query(
+            f"select cast(game_date as varchar), count(*) from {SUMMARY} group by 1"
+        )
+    )
+    for chunk in checkpoint["chunks"]:
+        assert chunk["status"] == "done"
+        assert chunk["rows_written"] == per_day.get(chunk["start"], 0)
+        assert chunk["duration_s"] is not None
+
+    # two gaps, as a crash and a failed batch would leave them: rows gone,
+    # chunks not done
+    gaps = {"2022-01-05", "2022-01-06", "2022-01-07", "2022-01-12"}
+    for chunk in checkpoint["chunks"]:
+        if chunk["start"] in gaps:
+            chunk["status"] = "failed"
+    checkpoint["status"] = "failed"
+    (path,) = fresh.state.glob("checkpoints/*/*/*.json")
+    path.write_text(json.dumps(checkpoint))
+    fresh.execute(
+        f"delete from {SUMMARY} where cast(game_date as varchar) in "
+        f"({', '.join(repr(day) for day in sorted(gaps))})"
+    )
+    code, output = fresh.run(*day_chunks, **SUB)
+    assert code == 0, output
+    assert "resuming: 14/18 chunks done; rebuilding 4" in output
+    assert_same_summary(fresh, reference)
+    resumed = fresh.checkpoint()
+    assert resumed is not None
+    rebuilt = {c["start"] for c in resumed["chunks"] if c["attempts"] == 2}
+    assert rebuilt == gaps
+
+
 # ------------------------------------------------------------------ dry run
 
 

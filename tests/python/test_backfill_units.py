@@ -422,3 +422,18 @@ def test_logged_figures_count_only_for_their_own_range() -> None:
     refreshed = [{**logged[0], "full_refresh": True}]
     assert logged_summary_figures(refreshed, chunk) is None
     assert logged_summary_figures([], chunk) is None
+
+
+def test_contiguous_runs_split_at_every_gap() -> None:
+    from backfill_runner.checkpoint import ChunkRecord
+    from backfill_runner.runner import contiguous_runs
+
+    days = ["2022-01-01", "2022-01-02", "2022-01-04", "2022-01-05", "2022-01-09"]
+    records = [ChunkRecord(start=day, end=day) for day in days]
+    runs = contiguous_runs(records)
+    assert [[r.start for r in run] for run in runs] == [
+        ["2022-01-01", "2022-01-02"],
+        ["2022-01-04", "2022-01-05"],
+        ["2022-01-09"],
+    ]
+    assert contiguous_runs([]) == []

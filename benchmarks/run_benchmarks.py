@@ -675,10 +675,11 @@ def render(suite: dict[str, Any], command: str) -> str:
     for case in cases.values():
         wall = case.median("wall_s")
         rows = case.median("rows")
+        # every case without per-chunk tests (scale runs included) against dbt run
         if (
-            case.key.startswith("floor_run")
-            or case.key.endswith("notests")
-            or (case.key.endswith("_copy"))
+            case.key.startswith(("floor_run", "scale_"))
+            or "_notests" in case.key
+            or case.key.endswith("_copy")
         ):
             floor = floor_run
         else:

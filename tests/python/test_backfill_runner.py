@@ -500,6 +500,29 @@ def test_sigterm_mid_chunk_exits_130_and_a_rerun_resumes(
     assert_same_summary(fresh, reference)
 
 
+def test_sigterm_mid_microbatch_run_exits_130_and_a_rerun_resumes(
+    fresh: RunnerEnv, reference: RunnerEnv, tmp_path: Path
+) -> None:
+    day_chunks = ("--chunk-size", "day", "--no-chunk-tests", "--skip-sample")
+    log = tmp_path / "first.log"
+    process = fresh.spawn(*day_chunks, log=log, **SUB)
+    wait_for(lambda: chunks_done(fresh) >= 1, 120, "the first batch")
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(60) == 130, log.read_text()
+
+    interrupted = fresh.checkpoint()
+    assert interrupted is not None and interrupted["status"] == "interrupted"
+    statuses = [c["status"] for c in interrupted["chunks"]]
+    assert "running" not in statuses and "interrupted" in statuses
+    assert statuses[0] == "done"
+
+    code, output = fresh.run(*day_chunks, **SUB)
+    assert code == 0, output
+    done = sum(status == "done" for status in statuses)
+    assert f"resuming: {done}/18 chunks done" in output
+    assert_same_summary(fresh, reference)
+
+
 def test_kill_9_then_rerun_gives_identical_rows_and_a_second_runner_is_refused(
     fresh: RunnerEnv, reference: RunnerEnv, tmp_path: Path
 ) -> None:

@@ -214,6 +214,29 @@ class Context:
     log: Callable[[str], None]
 
 
+def _dbt_command(
+    ctx: Context, command: str, select: list[str], target: Path, window: DateRange
+) -> list[str]:
+    """A fresh ``dbt`` process for one range, as a user would start it."""
+    return [
+        _dbt_executable(),
+        command,
+        "--select",
+        *select,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(ctx.profiles_dir),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(target / "logs"),
+        "--quiet",
+        "--vars",
+        json.dumps(window.as_vars()),
+    ]
+
+
 def run_floor(ctx: Context, dataset: Dataset, command: str, name: str) -> Sample:
     """One dbt invocation (a fresh process, as a user would run it) for the range."""
     db = fresh_copy(dataset, ctx.work_dir, name)
@@ -223,24 +246,7 @@ def run_floor(ctx: Context, dataset: Dataset, command: str, name: str) -> Sample
     # same nodes the runner builds
     select = [f"{SEED} {MODEL}"] if command == "build" else [MODEL]
     wall, rss, _ = _run_child(
-        [
-            _dbt_executable(),
-            command,
-            "--select",
-            *select,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(ctx.profiles_dir),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-            "--quiet",
-            "--vars",
-            json.dumps(dataset.window.as_vars()),
-        ],
-        _env(db),
+        _dbt_command(ctx, command, select, target, dataset.window), _env(db)
     )
     return Sample(wall_s=wall, chunks=1, rows=count_rows(db), peak_rss_mib=rss)
 
@@ -259,24 +265,7 @@ def run_naive(ctx: Context, dataset: Dataset, size: ChunkSize, name: str) -> Sam
     peak = 0.0
     for chunk in timed:
         wall, rss, _ = _run_child(
-            [
-                _dbt_executable(),
-                "run",
-                "--select",
-                MODEL,
-                "--project-dir",
-                str(PROJECT_DIR),
-                "--profiles-dir",
-                str(ctx.profiles_dir),
-                "--target-path",
-                str(target),
-                "--log-path",
-                str(target / "logs"),
-                "--quiet",
-                "--vars",
-                json.dumps(chunk.as_vars()),
-            ],
-            _env(db),
+            _dbt_command(ctx, "run", [MODEL], target, chunk), _env(db)
         )
         walls.append(wall)
         peak = max(peak, rss)

@@ -273,23 +273,22 @@ class DbtSession:
             raise DbtError(f"dbt run-operation {macro} failed: {invocation.error}")
         return invocation
 
-    def model_config(self, model: str) -> dict[str, Any]:
-        """A model's config as parsed (with this session's vars)."""
+    def _model_node(self, model: str) -> Any:
         if self.manifest is None:
             self.parse()
         for node in self.manifest.nodes.values():
             if node.resource_type == "model" and node.name == model:
-                return dict(node.config.to_dict())
+                return node
         raise DbtError(f"model {model} is not in the project")
+
+    def model_config(self, model: str) -> dict[str, Any]:
+        """A model's config as parsed (with this session's vars)."""
+        return dict(self._model_node(model).config.to_dict())
 
     def model_relation(self, model: str) -> tuple[str, str, str]:
         """(database, schema, identifier) of a model, from the manifest."""
-        if self.manifest is None:
-            self.parse()
-        for node in self.manifest.nodes.values():
-            if node.resource_type == "model" and node.name == model:
-                return node.database, node.schema, node.alias
-        raise DbtError(f"model {model} is not in the project")
+        node = self._model_node(model)
+        return node.database, node.schema, node.alias
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,8 @@ SUB = {"start": "2022-01-03", "end": "2022-01-20"}
 SUMMARY = "nba_analytics.player_game_summary"
 BDL = "nba_raw.bdl_player_boxscores"
 PROBE_ENV = "BACKFILL_PROBE_FAIL_DATE"
+# day chunks without per-chunk tests: one dbt microbatch run on DuckDB
+MICROBATCH = ("--chunk-size", "day", "--no-chunk-tests", "--skip-sample")
 PROBE_TEST = "zz_backfill_runner_probe"
 
 # A real singular dbt test, added to the project copy only: it fails on every
@@ -345,8 +347,7 @@ def test_inline_upstream_writes_the_same_rows_as_staged_work_tables(
 def test_day_chunks_without_tests_run_as_microbatch_and_resume_their_gaps(
     fresh: RunnerEnv, reference: RunnerEnv
 ) -> None:
-    day_chunks = ("--chunk-size", "day", "--no-chunk-tests", "--skip-sample")
-    code, output = fresh.run(*day_chunks, **SUB)
+    code, output = fresh.run(*MICROBATCH, **SUB)
     assert code == 0, output
     assert "chunk 18/18 2022-01-20..2022-01-20 done" in output
     assert_same_summary(fresh, reference)
@@ -375,7 +376,7 @@ def test_day_chunks_without_tests_run_as_microbatch_and_resume_their_gaps(
         f"delete from {SUMMARY} where cast(game_date as varchar) in "
         f"({', '.join(repr(day) for day in sorted(gaps))})"
     )
-    code, output = fresh.run(*day_chunks, **SUB)
+    code, output = fresh.run(*MICROBATCH, **SUB)
     assert code == 0, output
     assert "resuming: 14/18 chunks done; rebuilding 4" in output
     assert_same_summary(fresh, reference)
@@ -503,9 +504,8 @@ def test_sigterm_mid_chunk_exits_130_and_a_rerun_resumes(
 def test_sigterm_mid_microbatch_run_exits_130_and_a_rerun_resumes(
     fresh: RunnerEnv, reference: RunnerEnv, tmp_path: Path
 ) -> None:
-    day_chunks = ("--chunk-size", "day", "--no-chunk-tests", "--skip-sample")
     log = tmp_path / "first.log"
-    process = fresh.spawn(*day_chunks, log=log, **SUB)
+    process = fresh.spawn(*MICROBATCH, log=log, **SUB)
     wait_for(lambda: chunks_done(fresh) >= 1, 120, "the first batch")
     process.send_signal(signal.SIGTERM)
     assert process.wait(60) == 130, log.read_text()
@@ -516,7 +516,7 @@ def test_sigterm_mid_microbatch_run_exits_130_and_a_rerun_resumes(
     assert "running" not in statuses and "interrupted" in statuses
     assert statuses[0] == "done"
 
-    code, output = fresh.run(*day_chunks, **SUB)
+    code, output = fresh.run(*MICROBATCH, **SUB)
     assert code == 0, output
     done = sum(status == "done" for status in statuses)
     assert f"resuming: {done}/18 chunks done" in output

@@ -1,4 +1,4 @@
--- Pre-flight gate (domain.md section 5), run by the backfill runner before any
+-- Pre-flight gate (docs/domain.md), run by the backfill runner before any
 -- write: the raw minutes NULL rate over the range. Under 1% proceed, 1-5% warn,
 -- over 5% stop. Gamebook: players listed as active (a dnp's minutes are null by
 -- rule). Ball Don't Lie: every row (it sends "00" for a player who did not

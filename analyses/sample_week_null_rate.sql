@@ -1,4 +1,4 @@
--- Sample gate (domain.md section 5): the summary's minutes NULL rate over the
+-- Sample gate (docs/domain.md): the summary's minutes NULL rate over the
 -- sample week (gate_sample_start_date..gate_sample_end_date, default
 -- 2022-01-10..2022-01-17), after the runner has built that week. 35-45%
 -- proceed, 45-60% proceed with a warning, over 60% stop. The played-has-minutes

@@ -10,7 +10,7 @@ Modules, one job each:
 * ``signals``     -- SIGTERM as Ctrl-C, and signals held back while saving
 * ``dbt_session`` -- dbt through ``dbtRunner``, the manifest parsed once
 * ``figures``     -- the engine-portable queries (through dbt) behind every figure
-* ``gates``       -- the validation gates of domain.md section 5 and their verdicts
+* ``gates``       -- the validation gates of docs/domain.md and their verdicts
 * ``backup``      -- the backup of the range before the first write, and rollback
 * ``progress``    -- console and log file output, the progress bar
 * ``chart``       -- the month-by-month PNG chart

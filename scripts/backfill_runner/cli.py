@@ -18,7 +18,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 DESCRIPTION = """\
 Rebuild nba_analytics.player_game_summary from the raw box scores over a date
-range, one chunk at a time, with the validation gates of docs/domain.md section 5.
+range, one chunk at a time, with the validation gates of docs/domain.md.
 
 Order of work: pre-flight (raw minutes NULL rate, read-only), a backup of the
 range, the sample week, every chunk as one `dbt build` of the summary and its

@@ -50,7 +50,7 @@ _ERROR_EVENTS = {
     "MainEncounteredError",
 }
 
-# The summary's post-hook logs what a run wrote (macros/runner/log_range_figures).
+# The summary's post-hook logs what a run wrote (macros/runner/log_range_figures.sql).
 RANGE_FIGURES_PREFIX = "range figures "
 
 # Errors worth retrying: the connection or the service, never the SQL or the data.

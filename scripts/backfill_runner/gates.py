@@ -1,4 +1,4 @@
-"""The validation gates of domain.md section 5: value, band and verdict.
+"""The validation gates of docs/domain.md: value, band and verdict.
 
 Bands come from GateSettings (the project's ``gate_*`` vars). The gates that dbt
 tests enforce per chunk (played-has-minutes, status consistency, players kept,

@@ -21,7 +21,7 @@ DATE_COLUMN = "game_date"
 COVERAGE_RAW_MODEL = "stg_nba_raw__bdl_player_boxscores"
 SUMMARISED_GAMES_MODEL = "int_games__schedule_facts"
 MIN_MONTH_COMPARED_ROWS = 500
-# The window the volume band of domain.md section 5 was set for.
+# The window the volume band of docs/domain.md was set for.
 VOLUME_WINDOW = DateRange(date(2021, 10, 1), date(2024, 5, 1))
 
 

@@ -32,7 +32,7 @@ team_minutes as (
             end
         ) as whole_minute_rows
     from {{ model }}
-    where {{ nba_test_scope(date_column, row_condition) }}
+    where {{ nba_row_condition(row_condition) }}
     group by 1, 2, 3
 
 ),
@@ -44,7 +44,7 @@ games as (
         game_id,
         {{ expected_minutes_column }} as expected_minutes
     from {{ games_model }}
-    where {{ nba_test_scope('game_date') }}
+    where {{ backfill_range_filter('game_date') }}
 
 ),
 

@@ -152,7 +152,7 @@ class Checkpoint:
         )
 
     def not_done(self) -> list[ChunkRecord]:
-        """Every chunk a run still has to build, in date order (bug 8: none skipped)."""
+        """Every chunk still to build, in date order (resume-skips-failures)."""
         return sorted(
             (chunk for chunk in self.chunks if chunk.status is not ChunkStatus.DONE),
             key=lambda chunk: chunk.start,

@@ -18,7 +18,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 DESCRIPTION = """\
 Rebuild nba_analytics.player_game_summary from the raw box scores over a date
-range, one chunk at a time, with the validation gates of docs/domain.md section 5.
+range, one chunk at a time, with the validation gates of docs/domain.md.
 
 Write, audit, publish: nothing reaches the live table before dbt's tests pass.
 Order of work: the pre-flight tests of the raw tables (read-only), the sample

@@ -199,7 +199,7 @@ def test_a_crash_while_saving_keeps_the_old_checkpoint(
 
 
 def test_resume_retries_every_chunk_not_done_in_date_order() -> None:
-    """Bug 8: a failed early chunk is retried even when later ones are done."""
+    """resume-skips-failures: a failed early chunk is retried, later ones done."""
     checkpoint = _checkpoint()
     january, february, march = checkpoint.chunks
     january.status = ChunkStatus.FAILED

@@ -1,4 +1,4 @@
--- Pre-flight gate (domain.md section 5): the raw minutes NULL rate over the
+-- Pre-flight gate (docs/domain.md, validation gates): the raw minutes NULL rate over the
 -- range, run before anything is written. Under gate_preflight_raw_null_warn
 -- (1%) proceed, up to gate_preflight_raw_null_error (5%) warn, above it stop.
 -- Gamebook: players listed as active (a dnp's minutes are null by rule). Ball

@@ -28,11 +28,17 @@
 {#- The band an observed value lands in and the bound it broke, as two columns:
     band is 'error' outside [error_min, error_max], 'warn' outside
     [ok_min, ok_max], null inside the ok band; violated_bound is the bound
-    broken. A bound given as none does not apply. -#}
-{% macro nba_band_columns(observed, ok_min=none, ok_max=none, error_min=none, error_max=none) -%}
+    broken. A bound given as none does not apply. max_inclusive: reaching ok_max
+    or error_max is already outside (the months gate: "no month at 90% NULL or
+    more"). -#}
+{% macro nba_band_columns(
+    observed, ok_min=none, ok_max=none, error_min=none, error_max=none,
+    max_inclusive=false
+) -%}
+    {%- set above = '>=' if max_inclusive else '>' -%}
     {%- set checks = [
-        ('>', error_max, "'error'"), ('<', error_min, "'error'"),
-        ('>', ok_max, "'warn'"), ('<', ok_min, "'warn'"),
+        (above, error_max, "'error'"), ('<', error_min, "'error'"),
+        (above, ok_max, "'warn'"), ('<', ok_min, "'warn'"),
     ] -%}
     {%- for column in ['band', 'violated_bound'] %}
     case

@@ -9,7 +9,7 @@
 {% test null_rate_in_band(
     model, column_name, ok_min=none, ok_max=none, error_min=none,
     error_max=none, group_by=none, row_condition=none, example_key=none,
-    date_column='game_date'
+    date_column='game_date', max_inclusive=false
 ) %}
 {{ nba_band_test_config() }}
 
@@ -46,7 +46,10 @@ banded as (
 
     select
         *,
-        {{ nba_band_columns('observed_null_rate', ok_min, ok_max, error_min, error_max) }}
+        {{ nba_band_columns(
+            'observed_null_rate', ok_min, ok_max, error_min, error_max,
+            max_inclusive
+        ) }}
     from measured
 
 )

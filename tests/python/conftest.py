@@ -1,7 +1,8 @@
 """Shared fixtures: generated raw data in a real DuckDB file, and real dbt runs.
 
 The harness lives in dbt_harness.py, the clean built project to break in
-built_project.py; both are re-exported here for the test modules.
+built_project.py, the runner's end-to-end fixtures in runner_fixtures.py; they
+are re-exported here for the test modules.
 """
 
 from __future__ import annotations
@@ -14,8 +15,18 @@ from pathlib import Path
 import pytest
 from built_project import broken, built
 from dbt_harness import PROJECT_DIR, DbtHarness
+from runner_fixtures import fresh, reference, runner_project
 
-__all__ = ["PROJECT_DIR", "TEST_WINDOW", "DbtHarness", "broken", "built"]
+__all__ = [
+    "PROJECT_DIR",
+    "TEST_WINDOW",
+    "DbtHarness",
+    "broken",
+    "built",
+    "fresh",
+    "reference",
+    "runner_project",
+]
 
 # A window that holds COVID postponements, repeated loads and the default sample
 # week (2022-01-10..2022-01-17), small enough to build in seconds.

@@ -32,12 +32,16 @@ INCIDENT_RED_ON_THE_WEEK = {
     "pgs_minutes_null_band",  # the week is ~100% NULL: past the 60% error line
     "pgs_minutes_null_by_month",  # no month at 90% NULL or more
     "assert_spot_checks_match_seed",  # a fallback-only player of the week is gone
+    "pgs_sample_week_null_band",  # the sample week is the incident week
+    "assert_preflight_raw_minutes_null_rate",  # raw minutes NULL: stop before writes
 }
 INCIDENT_RED_ON_THE_TABLE = {
     "stg_gamebook_active_players_have_minutes",
     "pgs_played_has_minutes",
     "pgs_team_minutes_add_up",
     "assert_spot_checks_match_seed",
+    "pgs_sample_week_null_band",
+    "assert_preflight_raw_minutes_null_rate",
 }
 # Over the whole month-long table the week is diluted: the NULL band only warns
 # (about 50%), and coverage rises above 90% as the week's raw rows are gone.

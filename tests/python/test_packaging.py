@@ -4,6 +4,7 @@ every module, and an environment that is exactly the lock."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -76,6 +77,16 @@ def test_the_environment_is_exactly_the_lock() -> None:
 
 
 def test_the_wheel_holds_every_module_and_both_commands(tmp_path: Path) -> None:
+    # built from a copy: setuptools builds in the source tree
+    source = tmp_path / "source"
+    for name in ("pyproject.toml", "README.md"):
+        source.mkdir(exist_ok=True)
+        shutil.copy(PROJECT_DIR / name, source / name)
+    shutil.copytree(
+        PROJECT_DIR / "scripts",
+        source / "scripts",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
     subprocess.run(
         [
             sys.executable,
@@ -87,7 +98,7 @@ def test_the_wheel_holds_every_module_and_both_commands(tmp_path: Path) -> None:
             "--no-build-isolation",
             "--wheel-dir",
             str(tmp_path),
-            str(PROJECT_DIR),
+            str(source),
         ],
         check=True,
         capture_output=True,

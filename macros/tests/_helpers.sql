@@ -1,11 +1,18 @@
 {#- Shared pieces of the validation tests: the rows a test looks at, the group a
     row falls into, and the band an observed value lands in. -#}
 
-{#- The rows a test looks at: an optional row condition. The backfill range is
-    not this macro's job: get_where_subquery scopes the tested model, and a test
-    scopes any other relation it reads with backfill_range_filter. -#}
+{#- The rows a test looks at: its row condition, or (1 = 1) without one. The
+    backfill range is not needed here: get_where_subquery scopes the tested
+    model. -#}
 {% macro nba_row_condition(row_condition=none) -%}
     {%- if row_condition %}({{ row_condition }}){% else %}(1 = 1){% endif -%}
+{%- endmacro %}
+
+
+{#- The rows of a relation a test reads besides its model (a schedule, a raw
+    feed): the backfill range on date_column and an optional row condition. -#}
+{% macro nba_test_scope(date_column, row_condition=none) -%}
+    {{ backfill_range_filter(date_column) }} and {{ nba_row_condition(row_condition) }}
 {%- endmacro %}
 
 

@@ -5,7 +5,7 @@
     dbt's own unique, not_null, accepted_values and relationships, and the
     project's tests, check one chunk alike. The test's `where` config still
     applies. Relations a test reads besides its model (a schedule to compare
-    with) are scoped by the test itself, with backfill_range_filter. -#}
+    with) are scoped by the test itself, with nba_test_scope. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- set where = config.get('where') -%}

@@ -18,9 +18,7 @@ scheduled_periods as (
         cast({{ schedule_period }} as date) as period_start,
         count(*) as scheduled_games
     from {{ schedule_model }}
-    where
-        {{ backfill_range_filter('game_date') }}
-        and {{ nba_row_condition(schedule_condition) }}
+    where {{ nba_test_scope('game_date', schedule_condition) }}
     group by 1
 
 ),

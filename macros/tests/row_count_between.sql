@@ -28,9 +28,7 @@ scale as (
     {% if scale_model is not none -%}
     select count(*) / {{ scale_full_count }} as scale_factor
     from {{ scale_model }}
-    where
-        {{ backfill_range_filter(scale_date_column) }}
-        and {{ nba_row_condition(scale_condition) }}
+    where {{ nba_test_scope(scale_date_column, scale_condition) }}
     {%- else -%}
     select 1.0 as scale_factor
     {%- endif %}

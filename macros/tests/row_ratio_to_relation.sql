@@ -37,9 +37,7 @@ compare_counts as (
         {{ nba_test_group_key(group_by, compare_date_column) }} as group_key,
         count(*) as compared_rows
     from {{ compare_model }}
-    where
-        {{ backfill_range_filter(compare_date_column) }}
-        and {{ nba_row_condition(compare_condition) }}
+    where {{ nba_test_scope(compare_date_column, compare_condition) }}
         {%- if compare_in_model is not none %}
         and {{ compare_key_column }} in (
             select {{ compare_in_column }} from {{ compare_in_model }}

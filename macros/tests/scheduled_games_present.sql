@@ -21,9 +21,7 @@ scheduled_games as (
         {{ home_team_column }} as home_team,
         {{ away_team_column }} as away_team
     from {{ schedule_model }}
-    where
-        {{ backfill_range_filter('game_date') }}
-        and {{ nba_row_condition(schedule_condition) }}
+    where {{ nba_test_scope('game_date', schedule_condition) }}
 
 ),
 

@@ -44,7 +44,7 @@ games as (
         game_id,
         {{ expected_minutes_column }} as expected_minutes
     from {{ games_model }}
-    where {{ backfill_range_filter('game_date') }}
+    where {{ nba_test_scope('game_date') }}
 
 ),
 

@@ -30,7 +30,9 @@ exit codes:
   0    done and valid (warnings may have been printed)
   1    a gate or test failed (the message names it, its value and band), a chunk
        failed, or another runner holds the target
-  2    bad usage: bad dates, a reversed range, options that do not fit together
+  2    bad usage or input: bad dates, a reversed range, options that do not fit
+       together, a target the profile lacks, a bad var, a DuckDB file that does
+       not exist, raw data that breaks the raw contract (checked before any write)
   130  interrupted (Ctrl-C or SIGTERM); the checkpoint is intact, rerun to resume
 
 example:
@@ -71,8 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--target",
         default=os.environ.get("NBA_TARGET", "duckdb"),
-        help="dbt target of profiles.yml: duckdb (embedded) or bigquery "
-        "(default: $NBA_TARGET, else duckdb)",
+        help="dbt target of profiles.yml: duckdb (embedded) or bigquery; any "
+        "other name exits 2 (default: $NBA_TARGET, else duckdb)",
     )
     parser.add_argument(
         "--resume",

@@ -92,6 +92,8 @@ class NodeOutcome:
     failures: int | None
     message: str | None
     adapter_response: dict[str, Any]
+    # a test that did not pass keeps its SQL, to show its first failing rows
+    compiled_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _failing_test_sql(node: Any, status: str) -> str | None:
+    """A failing or warning test's compiled SQL, read before the next invocation
+    clears the manifest's compile state."""
+    if node is None or status not in ("fail", "warn"):
+        return None
+    if str(node.resource_type) != "test":
+        return None
+    return getattr(node, "compiled_code", None)
 
 
 @dataclass
@@ -228,6 +240,7 @@ class DbtSession:
                     failures=result.failures,
                     message=result.message,
                     adapter_response=dict(response) if response else {},
+                    compiled_code=_failing_test_sql(node, str(result.status)),
                 )
             )
         errors = list(self._errors)

@@ -44,6 +44,7 @@ from backfill_runner.errors import (
     Interrupted,
     UsageError,
 )
+from backfill_runner.failing_rows import failing_rows
 from backfill_runner.figures import (
     MonthFigures,
     SummaryFigures,
@@ -68,6 +69,11 @@ from backfill_runner.gates import (
     tests_of,
     volume_gate,
 )
+from backfill_runner.inputs import (
+    check_backfill_inputs,
+    check_duckdb_file,
+    target_output,
+)
 from backfill_runner.lock import TargetLock, pid_is_running
 from backfill_runner.plan import ChunkSize, DateRange, split_range
 from backfill_runner.progress import Console, Progress
@@ -81,6 +87,12 @@ from backfill_runner.settings import (
 from backfill_runner.signals import signals_held, sigterm_as_interrupt
 
 MAX_BACKOFF_S = 60.0
+# Every test of the summary and of every model and source it is built from
+# (staging's corrupt-minutes, zero-minutes and game-id tests among them): each is
+# range-scoped, so a chunk tests only its own days.
+UPSTREAM_TESTS = f"+{MODEL_NAME},resource_type:test"
+# The final validation: every test (unit tests too) of the summary and upstream.
+FINAL_TESTS = f"+{MODEL_NAME}"
 # Left out of each chunk's build; the final validation runs them on the range.
 CHUNK_EXCLUDED_TESTS = "tag:gate_whole_range test_type:unit"
 
@@ -157,6 +169,8 @@ class Backfill:
             base_vars["backfill_batch_size"] = "day"
         self.session.base_vars = base_vars
         self.session.parse()
+        if not self.options.rollback:  # a rollback reads only its backup
+            check_backfill_inputs(self.session)
         self.microbatch = (
             self.session.model_config(MODEL_NAME).get("incremental_strategy")
             == "microbatch"
@@ -365,7 +379,8 @@ class Backfill:
     def _build(
         self, label: str, window: DateRange, tests: bool = True
     ) -> tuple[Invocation, list[TestFailure]]:
-        """``dbt build`` of the summary and its per-chunk tests over one window.
+        """``dbt build`` of the summary, its per-chunk tests and the tests of every
+        model and source upstream of it (UPSTREAM_TESTS), over one window.
 
         Per chunk, the tests tagged gate_whole_range (coverage, month gaps, NULL
         band, spot checks: meaningless on a day or a week, and they warned on every
@@ -388,6 +403,7 @@ class Backfill:
             "build",
             "--select",
             MODEL_NAME,
+            UPSTREAM_TESTS,
             "--exclude",
             CHUNK_EXCLUDED_TESTS,
             *flags,
@@ -399,12 +415,14 @@ class Backfill:
             self.console.warn(f"{label}: {_failure_text([warning])}")
         return invocation, problems
 
-    @staticmethod
     def _build_error(
-        label: str, invocation: Invocation, failed: list[TestFailure]
+        self, label: str, invocation: Invocation, failed: list[TestFailure]
     ) -> str:
         if failed:
-            return f"{label} failed: {_failure_text(failed)}"
+            rows = failing_rows(self.session, invocation, {f.name for f in failed})
+            return f"{label} failed: {_failure_text(failed)}" + (
+                f"; {rows}" if rows else ""
+            )
         errors = [
             f"{n.resource_type} {n.name}: {n.message}"
             for n in invocation.nodes
@@ -578,11 +596,20 @@ class Backfill:
         """dbt test over the whole range, then the range-wide gates."""
         self.console.info(f"final validation: dbt test over {self.window.label}")
         invocation = self._invoke(
-            "final validation", "test", "--select", MODEL_NAME, window=self.window
+            "final validation",
+            "test",
+            "--select",
+            FINAL_TESTS,
+            window=self.window,
         )
         tests, problems = tests_of(invocation.nodes)
         if not invocation.success and not problems:
             raise DbtError(f"final validation could not run: {invocation.error}")
+        rows = failing_rows(
+            self.session, invocation, {p.name for p in problems if p.status != "warn"}
+        )
+        if rows:
+            self.console.error(f"final validation: {rows}")
         gates: list[GateResult] = []
         if self.checkpoint is not None and self.checkpoint.sample:
             sample = dict(self.checkpoint.sample)
@@ -661,6 +688,8 @@ class Backfill:
     # ---------------------------------------------------------------- modes
 
     def run(self) -> int:
+        # the vars and the raw contract are checked before the lock and the log
+        self._connect()
         lock = TargetLock.for_target(
             self.options.state_dir, self.options.target, self.console.warn
         )
@@ -672,7 +701,6 @@ class Backfill:
                 f"backfill {MODEL_NAME} {self.window.label} on target "
                 f"{self.options.target} in {self.options.chunk_size} chunks"
             )
-            self._connect()
             assert self.target is not None
             self.console.info(f"target {self.target.name}: {self.target.location}")
             self._start_or_resume()
@@ -830,6 +858,10 @@ def execute(options: RunOptions, console: Console | None = None) -> int:
     console = console or Console()
     try:
         settings = load_gate_settings(options.project_dir)
+        # before dbt connects: dbt-duckdb would create a missing file
+        check_duckdb_file(
+            target_output(options.project_dir, options.profiles_dir, options.target)
+        )
         with sigterm_as_interrupt(), _artifacts_dir(options) as artifacts:
             session = DbtSession(
                 options.project_dir, options.profiles_dir, options.target, artifacts

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from backfill_runner.errors import UsageError
+from backfill_runner.inputs import target_output
 from backfill_runner.plan import ChunkSize, DateRange
 
 MODEL_NAME = "player_game_summary"
@@ -111,3 +112,5 @@ class RunOptions:
                 f"no profiles.yml in --profiles-dir {self.profiles_dir} "
                 "(copy profiles.yml.example there)"
             )
+        # the target names folders and files: only the profile's own outputs
+        target_output(self.project_dir, self.profiles_dir, self.target)

@@ -1,7 +1,7 @@
 """The run's inputs checked before any path is built or anything is written.
 
 The target must be an output of the project's profile (it names folders and
-files, so an unknown one, or ``../x``, must stop here). A DuckDB target's file
+files, so an unknown one, or a relative path, must stop here). A DuckDB target's file
 must exist: dbt-duckdb creates a missing file on connect, so this check is the
 one that cannot wait for dbt. The rest of the raw contract (schema, tables,
 columns, types) is checked by dbt itself (macro check_raw_contract).

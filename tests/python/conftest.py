@@ -97,3 +97,8 @@ def dbt_harness(
     db_path = tmp_path / "nba.duckdb"
     shutil.copy(raw_db_template, db_path)
     yield DbtHarness(db_path, tmp_path / "target", profiles_dir)
+
+
+# The runner's end-to-end fixtures live in their own module; importing them
+# here makes them available to every test file.
+from runner_fixtures import fresh, reference, runner_project  # noqa: E402, F401

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,10 @@ import duckdb
 import pytest
 import yaml
 from conftest import PROJECT_DIR, DbtHarness
-from test_backfill_runner import RunnerEnv, make_env
+from runner_fixtures import AUDIT, RunnerEnv, make_env
 
 GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"
 BDL = "nba_raw.bdl_player_boxscores"
-SUMMARY = "nba_analytics.player_game_summary"
 WEEK = ("2022-01-03", "2022-01-09")  # one ISO week, before the sample week
 # The issue's input: six corrupt minute strings on active gamebook players.
 CORRUPT_MINUTES = ("99:99", "abc", "", "-12:00", "75:00", "31:75")
@@ -95,25 +95,40 @@ def test_corrupt_minutes_of_active_players_fail_the_run_naming_each(
     for name, value in zip(players, CORRUPT_MINUTES, strict=True):
         _set_minutes(runner.db, game_id, name, value)
 
-    # per-chunk tests (the default): the chunk fails before the summary is written
+    # per-chunk tests (the default): the chunk fails, nothing is published
     code, output = run(runner)
     assert code == 1, output
-    assert "assert_no_corrupt_minutes" in output
-    assert f"game_id={game_id!r}" in output
-    for name, value in zip(players, CORRUPT_MINUTES, strict=True):
-        assert f"player_name={name!r}" in output, name
-        assert f"minutes_raw={value!r}" in output, value
-    assert "rebuilt and valid" not in output
+    assert "dbt test assert_no_corrupt_minutes fail" in output
+    shown = [line for line in output.splitlines() if "minutes_raw=" in line]
+    assert len(shown) == 5  # the console shows the first rows, the table all
+    assert all(f"game_id={game_id}" in line for line in shown)
+    (stored_in,) = re.findall(r"all failing rows: (\S+)", output)[:1]
+    stored = runner.query(
+        f"select game_id, player_name, player_status, minutes_raw, "
+        f"minutes_parse_status from {stored_in} order by all"
+    )
+    assert stored == sorted(
+        (game_id, name, "active", value, "missing" if value == "" else "corrupt")
+        for name, value in zip(players, CORRUPT_MINUTES, strict=True)
+    )
+    for line in shown:
+        (name,) = [p for p in players if f"player_name={p} player_status" in line]
+        value = CORRUPT_MINUTES[players.index(name)]
+        assert f"minutes_raw={value} minutes_parse_status" in line, line
+    assert not runner.query(
+        "select * from information_schema.tables where table_schema = "
+        "'nba_analytics' and table_name = 'player_game_summary'"
+    )
 
-    # without per-chunk tests the rows are written, and the final validation fails
+    # without per-chunk tests the chunk is built into the audit copy, the final
+    # validation fails and nothing is published
     code, output = run(runner, "--no-chunk-tests", "--no-resume")
     assert code == 1, output
-    assert "assert_no_corrupt_minutes" in output
-    assert f"minutes_raw={CORRUPT_MINUTES[0]!r}" in output
+    assert "dbt test assert_no_corrupt_minutes fail" in output
     names = ", ".join(f"'{name}'" for name in players)
     labels = runner.query(
         f"select primary_source_used, data_quality_tier, count(minutes_played) "
-        f"from {SUMMARY} where game_id = '{game_id}' "
+        f"from {AUDIT} where game_id = '{game_id}' "
         f"and player_full_name in ({names}) group by all"
     )
     # the minutes came from Ball Don't Lie: never gamebook, never gold
@@ -316,12 +331,7 @@ def _tests_upstream_of_the_summary(manifest: Any) -> dict[str, set[str]]:
 def test_the_runner_selects_every_test_upstream_of_the_summary(
     dbt_harness: DbtHarness,
 ) -> None:
-    from backfill_runner.runner import (
-        CHUNK_EXCLUDED_TESTS,
-        FINAL_TESTS,
-        MODEL_NAME,
-        UPSTREAM_TESTS,
-    )
+    from backfill_runner.validation import CHUNK_SELECTOR, FINAL_SELECTOR
 
     parsed = dbt_harness.invoke("parse")
     upstream = _tests_upstream_of_the_summary(parsed.result)
@@ -334,10 +344,11 @@ def test_the_runner_selects_every_test_upstream_of_the_summary(
         assert result.success, result.exception
         return set(result.result)
 
-    chunk = listed("--select", MODEL_NAME, UPSTREAM_TESTS)
-    whole_range_only = listed("--select", *CHUNK_EXCLUDED_TESTS.split())
-    final = listed("--select", FINAL_TESTS)
-    every_test = upstream["test"] | upstream["unit_test"]
+    chunk = listed("--selector", CHUNK_SELECTOR)
+    final = listed("--selector", FINAL_SELECTOR)
+    # the steps that run on their own: whole range, sample week, pre-flight
+    whole_range = listed("--select", "tag:gate_whole_range")
+    own_steps = listed("--select", "tag:gate_sample", "tag:gate_preflight")
     # the staging tests the issue found missing from a backfill
     assert {
         "assert_no_corrupt_minutes",
@@ -345,5 +356,5 @@ def test_the_runner_selects_every_test_upstream_of_the_summary(
         "assert_game_id_orientation",
         "assert_feed_games_in_schedule",
     } <= chunk
-    assert final == every_test
-    assert chunk - whole_range_only == upstream["test"] - whole_range_only
+    assert chunk == upstream["test"] - whole_range - own_steps
+    assert final == (upstream["test"] | upstream["unit_test"]) - own_steps

@@ -1,10 +1,11 @@
 -- No corrupt or missing minutes in either feed: a value the parser cannot read,
 -- or reads as negative, over gate_minutes_max or with seconds over 60, is
--- flagged in staging and never turned into a number (bug 1 turned "45:58"
--- into NaN without a word). A player the gamebook marks active with a
--- did-not-play value ("", "-", "DNP", null) is flagged too, even when Ball
--- Don't Lie has minutes for him. One row per value, naming the feed, game,
--- player and raw value (minutes_parse_status is the classification).
+-- flagged in staging and never turned into a number (mmss-coercion,
+-- docs/domain.md, turned "45:58" into NaN without a word). A player the
+-- gamebook marks active with a did-not-play value ("", "-", "DNP", null) is
+-- flagged too, even when Ball Don't Lie has minutes for him. One row per
+-- value, naming the feed, game, player and raw value (minutes_parse_status is
+-- the classification).
 
 with
 

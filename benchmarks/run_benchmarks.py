@@ -339,14 +339,16 @@ def run_runner(
 
 
 def runner_child(spec: dict[str, Any]) -> int:
-    """In the child process: run the Backfill, timing its phases and dbt's SQL."""
+    """In the child process: run a backfill, timing its phases and dbt's SQL."""
     import io
 
+    from backfill_runner import chunks as chunk_steps
+    from backfill_runner import modes
     from backfill_runner.checkpoint import ChunkStatus
+    from backfill_runner.context import RunContext
     from backfill_runner.dbt_session import DbtSession
     from backfill_runner.plan import make_range
     from backfill_runner.progress import Console
-    from backfill_runner.runner import Backfill
     from backfill_runner.settings import RunOptions, load_gate_settings
 
     state = Path(spec["state_dir"])
@@ -385,69 +387,72 @@ def runner_child(spec: dict[str, Any]) -> int:
         return invocation
 
     session.invoke = timed_invoke  # type: ignore[method-assign]
-    backfill = Backfill(
+    ctx = RunContext(
         options,
         Console(stream=io.StringIO()),
         load_gate_settings(PROJECT_DIR),
         session,
     )
-    for phase in (
-        "_connect",
-        "_preflight",
-        "_begin_writes",
-        "_build_upstream",
-        "_sample",
-        "_chunks",
-        "_validate",
-        "_report",
-    ):
-        method = getattr(backfill, phase)
 
-        def wrapped(*args: Any, _method: Any = method, _name: str = phase) -> Any:
-            current["phase"] = _name.strip("_")
+    def timed(name: str, function: Any) -> Any:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            current["phase"] = name
             started = time.perf_counter()
             try:
-                return _method(*args)
+                return function(*args, **kwargs)
             finally:
-                phases[_name.strip("_")] = time.perf_counter() - started
+                phases[name] = time.perf_counter() - started
                 current["phase"] = "other"
 
-        setattr(backfill, phase, wrapped)
+        return wrapped
+
+    # the steps of modes.backfill, each timed under its own name
+    ctx.connect = timed("connect", ctx.connect)  # type: ignore[method-assign]
+    build_chunks = chunk_steps.build_chunks
     if sampled:
         # build only `sampled` chunks from SAMPLE_START; the rest count as done
-        chunks_method = backfill._chunks
-
-        def sampled_chunks() -> None:
-            assert backfill.checkpoint is not None
+        def sampled_chunks(context: Any) -> None:
+            assert context.checkpoint is not None
             todo = [
-                c for c in backfill.checkpoint.chunks if c.range.start >= SAMPLE_START
+                c for c in context.checkpoint.chunks if c.range.start >= SAMPLE_START
             ]
             keep = {id(c) for c in todo[:sampled]}
-            for record in backfill.checkpoint.chunks:
+            for record in context.checkpoint.chunks:
                 if id(record) not in keep:
                     record.status = ChunkStatus.DONE
-            chunks_method()
+            chunk_steps.build_chunks(context)
             # the rest of the range in one untimed run, so that the final
             # validation sees the whole range; its time is taken off the wall
             started = time.perf_counter()
             session.invoke("run", "--select", MODEL, dbt_vars=window.as_vars())
             phases["untimed_fill"] = time.perf_counter() - started
 
-        backfill._chunks = sampled_chunks  # type: ignore[method-assign]
+        build_chunks = sampled_chunks
+    for name, attribute, function in (
+        ("preflight", "preflight", modes.preflight),
+        ("build_upstream", "build_upstream", modes.build_upstream),
+        ("sample", "build_sample", modes.build_sample),
+        ("chunks", "build_chunks", build_chunks),
+        ("validate", "final_validation", modes.final_validation),
+        ("diff", "diff_range", modes.diff_range),
+        ("publish", "publish_range", modes.publish_range),
+        ("report", "_report", modes._report),
+    ):
+        setattr(modes, attribute, timed(name, function))
     from backfill_runner.errors import GateFailed
 
     try:
-        code = backfill.run()
+        code = modes.backfill(ctx)
         outcome = "done"
     except GateFailed as error:  # after the final validation: timing is complete
         code, outcome = 1, f"validation failed: {str(error)[:200]}"
-    assert backfill.checkpoint is not None
+    assert ctx.checkpoint is not None
     Path(spec["out"]).write_text(
         json.dumps(
             {
                 "exit": code,
                 "outcome": outcome,
-                "chunks": sampled or len(backfill.checkpoint.chunks),
+                "chunks": sampled or len(ctx.checkpoint.chunks),
                 "chunk_phase_s": phases.get("chunks"),
                 "chunk_sql_s": sql["chunks"],
                 "chunk_invocations": calls["chunks"],

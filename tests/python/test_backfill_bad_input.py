@@ -18,6 +18,8 @@ from typing import Any
 import duckdb
 import pytest
 import yaml
+from backfill_runner.errors import UsageError
+from backfill_runner.settings import GateSettings
 from conftest import PROJECT_DIR, DbtHarness
 from runner_fixtures import AUDIT, RunnerEnv, make_env
 
@@ -169,23 +171,27 @@ def test_staging_flags_missing_or_corrupt_minutes_of_an_active_player(
 # ---------------------------------------------------------------- vars
 
 
-def test_raw_schema_breaking_out_of_its_quotes_is_refused_at_parse(
-    dbt_harness: DbtHarness,
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("raw_schema", 'nba_raw"."nbac_schedule" --'),
+        ("raw_schema", "nba raw"),
+        ("raw_database", 'nba"; drop table x; --'),
+    ],
+)
+def test_an_identifier_var_breaking_out_of_its_quotes_is_refused_at_parse(
+    dbt_harness: DbtHarness, name: str, value: str
 ) -> None:
     before = dbt_harness.query("select count(*) from information_schema.tables")
     result = dbt_harness.invoke(
         "build",
-        dbt_vars={
-            "raw_schema": 'nba_raw"."nbac_schedule" --',
-            "start_date": "2022-01-03",
-            "end_date": "2022-01-09",
-        },
+        dbt_vars={name: value, "start_date": "2022-01-03", "end_date": "2022-01-09"},
     )
     assert not result.success
     message = str(result.exception)
-    assert "var raw_schema" in message
+    assert f"var {name} = " in message
     assert "is not a valid identifier" in message
-    assert "letters, digits and underscores" in message
+    assert "letters, digits" in message
     # parse failed: nothing was built
     assert dbt_harness.query("select count(*) from information_schema.tables") == (
         before
@@ -221,6 +227,13 @@ def test_a_gate_var_that_is_not_a_number_in_range_stops_the_run(
         "where table_schema = 'nba_analytics'"
     )
     assert tables == [(0,)]
+
+
+def test_the_runner_names_a_gate_var_it_cannot_read() -> None:
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    broken = {**project["vars"], "gate_coverage_ok_min": "abc"}
+    with pytest.raises(UsageError, match="var gate_coverage_ok_min = 'abc' is not"):
+        GateSettings.from_vars(broken)
 
 
 def test_every_gate_var_of_the_project_has_an_allowed_range(

@@ -681,8 +681,7 @@ def test_publish_only_refuses_a_range_whose_raw_data_or_audit_copy_changed(
         f"where {PART})"
     )
     env.execute(
-        f"update {AUDIT} set data_hash = md5(data_hash) "
-        "where game_date = '2022-01-10'"
+        f"update {AUDIT} set data_hash = md5(data_hash) where game_date = '2022-01-10'"
     )
     code, output = env.run("--skip-sample", "--publish-only", **SUB)
     assert code == 1

@@ -10,14 +10,7 @@ rebuilt for that week.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-import pytest
-from conftest import DbtHarness
+from conftest import BuiltProject, DbtHarness, break_and_test, statuses
 
 SUMMARY = "nba_analytics.player_game_summary"
 GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"
@@ -27,66 +20,6 @@ INCIDENT = {"start_date": "2022-01-10", "end_date": "2022-01-17"}
 INCIDENT_DAYS = "game_date between date '2022-01-10' and date '2022-01-17'"
 
 
-def statuses(result: Any) -> dict[str, str]:
-    """Test name -> status (pass, warn, fail, error) of a dbt invocation."""
-    assert result.result is not None, result.exception
-    return {
-        item.node.name: str(item.status)
-        for item in result.result.results
-        if item.node.resource_type in {"test", "unit_test"}
-    }
-
-
-@dataclass
-class BuiltProject:
-    """The clean database after one full build, and that build's test statuses."""
-
-    harness: DbtHarness
-    statuses: dict[str, str]
-
-
-@pytest.fixture(scope="module")
-def built(
-    raw_db_template: Path,
-    profiles_dir: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> BuiltProject:
-    folder = tmp_path_factory.mktemp("generic_tests")
-    db_path = folder / "clean.duckdb"
-    shutil.copy(raw_db_template, db_path)
-    harness = DbtHarness(db_path, folder / "target", profiles_dir)
-    result = harness.invoke("build", "--full-refresh")
-    return BuiltProject(harness, statuses(result))
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a DuckDB file with its write-ahead log: dbt may still hold the source
-    open in this process, so its latest writes can sit in the WAL."""
-    shutil.copy(source, target)
-    wal = source.with_name(source.name + ".wal")
-    if wal.exists():
-        shutil.copy(wal, target.with_name(target.name + ".wal"))
-
-
-@pytest.fixture
-def broken(built: BuiltProject, tmp_path: Path) -> Iterator[DbtHarness]:
-    """A copy of the clean built database to break; shares the parse cache."""
-    db_path = tmp_path / "broken.duckdb"
-    copy_database(built.harness.db_path, db_path)
-    yield DbtHarness(db_path, built.harness.target_path, built.harness.profiles_dir)
-
-
-def break_and_test(
-    harness: DbtHarness,
-    statements: list[str],
-    select: list[str],
-    dbt_vars: dict[str, Any] | None = None,
-) -> dict[str, str]:
-    for statement in statements:
-        harness.execute(statement)
-    return statuses(harness.invoke("test", "--select", *select, dbt_vars=dbt_vars))
-
-
 # --------------------------------------------------------------------------- clean
 
 
@@ -94,7 +27,9 @@ def test_clean_build_passes_every_test(built: BuiltProject) -> None:
     not_passing = {
         name: status for name, status in built.statuses.items() if status != "pass"
     }
-    assert not_passing == {}
+    # the demo's two incomplete box scores of the window, acknowledged in
+    # seeds/acknowledged_raw_defects.csv: listed as warnings, never failures
+    assert not_passing == {"pgs_team_minutes_add_up": "warn"}
     # every generic test of the suite took part
     for name in [
         "pgs_primary_key",
@@ -115,12 +50,16 @@ def test_clean_build_passes_every_test(built: BuiltProject) -> None:
         "assert_status_consistency",
         "assert_spot_checks_match_seed",
         "assert_game_id_orientation",
+        "assert_summary_rows_match_raw_listing",
+        "assert_minutes_null_count_matches_raw",
+        "assert_team_totals_match_feed",
+        "acknowledged_raw_defects_valid",
     ]:
-        assert built.statuses[name] == "pass", name
+        assert built.statuses[name] == not_passing.get(name, "pass"), name
 
 
 def test_coverage_band_warns_below_the_ok_band(broken: DbtHarness) -> None:
-    # the same clean data against a stricter band: 50-70% of it would be a warning
+    # the same clean data against a stricter band: a fixed band only warns
     result = break_and_test(
         broken,
         [],
@@ -255,20 +194,27 @@ def test_null_band_warns_then_errors(broken: DbtHarness) -> None:
         "pgs_minutes_null_band": "warn",
         "pgs_minutes_null_by_month": "pass",
     }
-    # then every minute: the 99.5% of the incident
+    # then every minute: the 99.5% of the incident. The fixed band only warns;
+    # the month test and the raw-derived NULL count fail
     error = break_and_test(
         broken,
         [f"update {SUMMARY} set minutes_played = null"],
-        ["pgs_minutes_null_band", "pgs_minutes_null_by_month"],
+        [
+            "pgs_minutes_null_band",
+            "pgs_minutes_null_by_month",
+            "assert_minutes_null_count_matches_raw",
+        ],
     )
     assert error == {
-        "pgs_minutes_null_band": "fail",
+        "pgs_minutes_null_band": "warn",
         "pgs_minutes_null_by_month": "fail",
+        "assert_minutes_null_count_matches_raw": "fail",
     }
 
 
-def test_volume_warns_and_coverage_errors_on_lost_rows(broken: DbtHarness) -> None:
-    # bug 5 and 10: most of the rows never written
+def test_volume_and_coverage_warn_on_lost_rows(broken: DbtHarness) -> None:
+    # bug 5 and 10: most of the rows never written; the fixed bands only warn
+    # (the raw-derived row check fails on them: test_raw_derived_checks.py)
     result = break_and_test(
         broken,
         [f"delete from {SUMMARY} where hash(player_lookup) % 2 = 0"],
@@ -276,8 +222,8 @@ def test_volume_warns_and_coverage_errors_on_lost_rows(broken: DbtHarness) -> No
     )
     assert result == {
         "pgs_volume_per_game": "warn",
-        "pgs_coverage_vs_raw": "fail",
-        "pgs_coverage_vs_raw_by_month": "fail",
+        "pgs_coverage_vs_raw": "warn",
+        "pgs_coverage_vs_raw_by_month": "warn",
     }
 
 
@@ -342,7 +288,6 @@ INCIDENT_RED_ON_THE_WEEK = {
     "stg_gamebook_active_players_have_minutes",  # staging: active, no minutes
     "pgs_played_has_minutes",  # the gate that alone would have caught it
     "pgs_team_minutes_add_up",  # teams' minutes sum to NULL
-    "pgs_minutes_null_band",  # the week is ~100% NULL: past the 60% error line
     "pgs_minutes_null_by_month",  # no month at 90% NULL or more
     "assert_spot_checks_match_seed",  # a fallback-only player of the week is gone
 }
@@ -391,7 +336,8 @@ def test_incident_turns_played_has_minutes_red(broken: DbtHarness) -> None:
 
     week = statuses(broken.invoke("test", dbt_vars=INCIDENT))
     assert red(week) == INCIDENT_RED_ON_THE_WEEK
-    assert warned(week) == set()
+    # the week is ~100% NULL: the fixed NULL band only warns
+    assert warned(week) == {"pgs_minutes_null_band"}
 
     table = statuses(broken.invoke("test"))
     assert red(table) == INCIDENT_RED_ON_THE_TABLE

@@ -4,8 +4,8 @@
         --start-date 2021-10-01 --end-date 2024-05-01
 
 Fills ``nba_raw.nbac_schedule``, ``nba_raw.nbac_gamebook_player_stats`` and
-``nba_raw.bdl_player_boxscores`` (domain.md section 3) with the shape, magnitudes and
-quirks of domain.md sections 2 and 6. The same seed gives identical tables.
+``nba_raw.bdl_player_boxscores`` (the raw contract of docs/domain.md) with the shape,
+magnitudes and quirks that page describes. The same seed gives identical tables.
 """
 
 from __future__ import annotations

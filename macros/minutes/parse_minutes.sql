@@ -1,11 +1,12 @@
-{#- Minute parsing, one place for every encoding real feeds use (domain.md section 3).
+{#- Minute parsing, one place for every encoding real feeds use
+    (docs/domain.md, Minute encodings).
 
     parse_minutes_seconds(column) -> whole seconds, or null when the value says the
     player did not play or cannot be read at all. It never coerces: a value it does
     not recognise stays null and minutes_parse_status() calls it corrupt.
 
       "35:42", "0:48"   clock, seconds 0-60 ("13:60" reads as 14:00)
-      "28", "05", "00"  whole minutes ("00" is 0, never null: bug 2)
+      "28", "05", "00"  whole minutes ("00" is 0, never null: zero-as-missing)
       "31.27"           decimal minutes
       "PT34M12.00S"     ISO-8601 duration
       null, "", "-", "DNP"  did not play
@@ -59,7 +60,8 @@
 
 
 {#- Seconds to minutes at 0.1 precision, half up, computed on whole tenths so that
-    both engines round the same way ("36:30" is 36.5, not 36: bug 3). -#}
+    both engines round the same way ("36:30" is 36.5, not 36:
+    integer-rounding, docs/domain.md). -#}
 {% macro seconds_to_minutes(seconds_expression) -%}
     cast(floor(({{ seconds_expression }} * 10 + 30) / 60) / 10 as {{ type_decimal() }})
 {%- endmacro %}

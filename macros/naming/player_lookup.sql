@@ -1,4 +1,4 @@
-{#- player_lookup from a display name (domain.md, player_lookup): accented letters
+{#- player_lookup from a display name (docs/domain.md, player_lookup): accented letters
     become their ASCII base, then lower case, then every character outside [a-z0-9]
     goes. Suffixes (jr, sr, ii, iii) stay, as they are letters. -#}
 {% macro player_lookup(name_expression) %}

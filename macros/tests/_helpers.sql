@@ -27,17 +27,22 @@
 
 {#- The band of an observed value: 'error' outside [error_min, error_max], 'warn'
     outside [ok_min, ok_max], null inside the ok band. A bound given as none does
-    not apply. -#}
-{% macro nba_band(observed, ok_min=none, ok_max=none, error_min=none, error_max=none) -%}
+    not apply. max_inclusive: reaching ok_max or error_max is already outside
+    (the months gate: "no month at 90% NULL or more"). -#}
+{% macro nba_band(
+    observed, ok_min=none, ok_max=none, error_min=none, error_max=none,
+    max_inclusive=false
+) -%}
+    {%- set above = '>=' if max_inclusive else '>' -%}
     case
         {%- if error_max is not none %}
-        when {{ observed }} > {{ error_max }} then 'error'
+        when {{ observed }} {{ above }} {{ error_max }} then 'error'
         {%- endif %}
         {%- if error_min is not none %}
         when {{ observed }} < {{ error_min }} then 'error'
         {%- endif %}
         {%- if ok_max is not none %}
-        when {{ observed }} > {{ ok_max }} then 'warn'
+        when {{ observed }} {{ above }} {{ ok_max }} then 'warn'
         {%- endif %}
         {%- if ok_min is not none %}
         when {{ observed }} < {{ ok_min }} then 'warn'
@@ -47,16 +52,20 @@
 
 
 {#- The bound an observed value broke, for the diagnostic column. -#}
-{% macro nba_band_bound(observed, ok_min=none, ok_max=none, error_min=none, error_max=none) -%}
+{% macro nba_band_bound(
+    observed, ok_min=none, ok_max=none, error_min=none, error_max=none,
+    max_inclusive=false
+) -%}
+    {%- set above = '>=' if max_inclusive else '>' -%}
     case
         {%- if error_max is not none %}
-        when {{ observed }} > {{ error_max }} then {{ error_max }}
+        when {{ observed }} {{ above }} {{ error_max }} then {{ error_max }}
         {%- endif %}
         {%- if error_min is not none %}
         when {{ observed }} < {{ error_min }} then {{ error_min }}
         {%- endif %}
         {%- if ok_max is not none %}
-        when {{ observed }} > {{ ok_max }} then {{ ok_max }}
+        when {{ observed }} {{ above }} {{ ok_max }} then {{ ok_max }}
         {%- endif %}
         {%- if ok_min is not none %}
         when {{ observed }} < {{ ok_min }} then {{ ok_min }}

@@ -6,7 +6,8 @@
     warn band warns and a rate past error_min / error_max fails. -#}
 {% test null_rate_in_band(
     model, column_name, ok_min=none, ok_max=none, error_min=none,
-    error_max=none, group_by=none, row_condition=none, date_column='game_date'
+    error_max=none, group_by=none, row_condition=none, date_column='game_date',
+    max_inclusive=false
 ) %}
 {{ nba_band_test_config() }}
 
@@ -38,10 +39,14 @@ banded as (
 
     select
         *,
-        {{ nba_band('observed_null_rate', ok_min, ok_max, error_min, error_max) }}
-            as band,
-        {{ nba_band_bound('observed_null_rate', ok_min, ok_max, error_min, error_max) }}
-            as violated_bound
+        {{ nba_band(
+            'observed_null_rate', ok_min, ok_max, error_min, error_max,
+            max_inclusive
+        ) }} as band,
+        {{ nba_band_bound(
+            'observed_null_rate', ok_min, ok_max, error_min, error_max,
+            max_inclusive
+        ) }} as violated_bound
     from measured
 
 )

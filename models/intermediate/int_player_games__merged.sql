@@ -64,7 +64,7 @@ unioned as (
 ranked as (
 
     -- priority is per player, not per game: a player only the fallback lists is
-    -- kept even when the gamebook has the game (bug 6)
+    -- kept even when the gamebook has the game (game-level-fallback)
     select
         *,
         row_number() over (

@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from backfill_runner.plan import ChunkSize, DateRange
+from backfill_runner.verdicts import TestVerdict
 
-FORMAT_VERSION = 1
+# 2: write-audit-publish (chunks go to the audit copy; publishes are recorded
+# in the database, not here)
+FORMAT_VERSION = 2
 
 
 def now_iso() -> str:
@@ -36,20 +39,14 @@ class ChunkStatus(StrEnum):
 
 class RunStatus(StrEnum):
     RUNNING = "running"
+    # every chunk built into the audit copy and every blocking test passed;
+    # not published (--no-publish, or stopped before the publish)
+    AUDITED = "audited"
+    # published (or the live table already held exactly the audited rows)
     DONE = "done"
     FAILED = "failed"
     INTERRUPTED = "interrupted"
     ROLLED_BACK = "rolled_back"
-
-
-@dataclass
-class TestFailure:
-    """A dbt test that did not pass, as its result object reported it."""
-
-    name: str
-    status: str
-    failures: int | None
-    message: str | None = None
 
 
 @dataclass
@@ -63,8 +60,8 @@ class ChunkRecord:
     invocation_id: str | None = None
     attempts: int = 0
     error: str | None = None
-    failed_tests: list[TestFailure] = field(default_factory=list)
-    warnings: list[TestFailure] = field(default_factory=list)
+    failed_tests: list[TestVerdict] = field(default_factory=list)
+    warnings: list[TestVerdict] = field(default_factory=list)
     updated_at: str | None = None
 
     @property
@@ -83,7 +80,7 @@ class ChunkRecord:
         # by hand: dataclasses.asdict deep-copies, half of a save with 944 chunks
         values = {name: getattr(self, name) for name in _CHUNK_FIELDS}
         for key in ("failed_tests", "warnings"):
-            values[key] = [vars(item).copy() for item in values[key]]
+            values[key] = [item.to_dict() for item in values[key]]
         return values
 
     @classmethod
@@ -91,7 +88,7 @@ class ChunkRecord:
         values = dict(data)
         values["status"] = ChunkStatus(values["status"])
         for key in ("failed_tests", "warnings"):
-            values[key] = [TestFailure(**item) for item in values.get(key, [])]
+            values[key] = [TestVerdict.from_dict(item) for item in values.get(key, [])]
         return cls(**values)
 
 
@@ -113,12 +110,15 @@ class Checkpoint:
     created_at: str = field(default_factory=now_iso)
     updated_at: str = field(default_factory=now_iso)
     pid: int | None = None
-    # minutes NULL rate etc. of the range before the first write
-    before: dict[str, Any] | None = None
-    # where the rows of the range were copied before the first write
-    backup: dict[str, Any] | None = None
-    sample: dict[str, Any] | None = None
-    validation: dict[str, Any] | None = None
+    # each step's dbt test verdicts (TestVerdict dicts), as dbt reported them
+    preflight: list[dict[str, Any]] | None = None
+    sample: list[dict[str, Any]] | None = None
+    validation: list[dict[str, Any]] | None = None
+    # the diff of the audited range against the live table (publishing.RangeDiff)
+    diff: dict[str, Any] | None = None
+    # what the publish logged (macros/runner/publish.sql); the database's own
+    # record is nba_analytics.backfill_publishes
+    publish: dict[str, Any] | None = None
     version: int = FORMAT_VERSION
 
     @classmethod
@@ -152,7 +152,7 @@ class Checkpoint:
         )
 
     def not_done(self) -> list[ChunkRecord]:
-        """Every chunk a run still has to build, in date order (bug 8: none skipped)."""
+        """Every chunk still to build, in date order (resume-skips-failures)."""
         return sorted(
             (chunk for chunk in self.chunks if chunk.status is not ChunkStatus.DONE),
             key=lambda chunk: chunk.start,

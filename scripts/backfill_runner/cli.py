@@ -18,18 +18,22 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 DESCRIPTION = """\
 Rebuild nba_analytics.player_game_summary from the raw box scores over a date
-range, one chunk at a time, with the validation gates of docs/domain.md section 5.
+range, one chunk at a time, with the validation gates of docs/domain.md.
 
-Order of work: pre-flight (raw minutes NULL rate, read-only), a backup of the
-range, the sample week, every chunk as one `dbt build` of the summary and its
-tests, then `dbt test` over the whole range and a report (Markdown + PNG chart).
-Progress is saved in a checkpoint after every chunk; a rerun resumes it."""
+Write, audit, publish: nothing reaches the live table before dbt's tests pass.
+Order of work: the pre-flight tests of the raw tables (read-only), the sample
+week, every chunk as one `dbt build --selector backfill_chunk` into the audit
+copy (schema nba_backfill_audit), `dbt test` over the whole range, the diff of
+the audit copy against the live table, then the publish (one atomic step, the
+replaced rows backed up first) and a report (Markdown + PNG chart). Progress is
+saved in a checkpoint after every chunk; a rerun resumes it."""
 
 EPILOG = """\
 exit codes:
-  0    done and valid (warnings may have been printed)
-  1    a gate or test failed (the message names it, its value and band), a chunk
-       failed, or another runner holds the target
+  0    audited and published, or audited with --no-publish (warnings may have
+       been printed)
+  1    a dbt test failed (the message names it and its first failing rows),
+       a chunk failed, or another runner holds the target; nothing published
   2    bad usage: bad dates, a reversed range, options that do not fit together
   130  interrupted (Ctrl-C or SIGTERM); the checkpoint is intact, rerun to resume
 
@@ -138,10 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
         ".backfill/logs/backfill_<target>_<range>.log; a dry run logs only here)",
     )
     parser.add_argument(
+        "--publish",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--publish (default) replaces the range in the live table once every "
+        "blocking test passed; --no-publish stops after the tests, the diff and "
+        "the report (a plan of what a publish would change)",
+    )
+    parser.add_argument(
+        "--publish-only",
+        action="store_true",
+        help="publish a range whose chunks are all built and audited, without "
+        "rebuilding them: the final tests and the diff run again, and the raw "
+        "rows must be the ones it was built from",
+    )
+    parser.add_argument(
         "--rollback",
         action="store_true",
-        help="restore the rows the last backfill of exactly this range replaced, "
-        "from the backup it took before its first write",
+        help="restore the rows the newest publish of exactly this range replaced, "
+        "from the backup it took (recorded in nba_analytics.backfill_publishes)",
     )
     paths = parser.add_argument_group("paths")
     paths.add_argument(
@@ -193,6 +212,8 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         chunk_tests=args.chunk_tests,
         stage_upstream=args.stage_upstream,
         rollback=args.rollback,
+        publish=args.publish,
+        publish_only=args.publish_only,
         retries=args.retries,
         retry_backoff_s=args.retry_backoff,
     )

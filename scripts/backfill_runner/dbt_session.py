@@ -50,8 +50,14 @@ _ERROR_EVENTS = {
     "MainEncounteredError",
 }
 
-# The summary's post-hook logs what a run wrote (macros/runner/log_range_figures).
-RANGE_FIGURES_PREFIX = "range figures "
+# Structured results the project's macros log as "<prefix> {json}" debug events:
+# what a run of the summary wrote (its post-hook, macros/runner/log_range_figures)
+# and the runner's operations (macros/runner/diff_range.sql, publish.sql).
+RANGE_FIGURES = "range figures"
+RANGE_DIFF = "range diff"
+RANGE_PUBLISH = "range publish"
+RANGE_ROLLBACK = "range rollback"
+LOGGED_RESULTS = (RANGE_FIGURES, RANGE_DIFF, RANGE_PUBLISH, RANGE_ROLLBACK)
 
 # Errors worth retrying: the connection or the service, never the SQL or the data.
 _TRANSIENT = re.compile(
@@ -92,6 +98,10 @@ class NodeOutcome:
     failures: int | None
     message: str | None
     adapter_response: dict[str, Any]
+    # where dbt stored a test's failing rows (dbt test --store-failures)
+    relation_name: str | None = None
+    # the SQL dbt ran for the node (a test's query, for its failing rows)
+    compiled_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +114,20 @@ class Invocation:
     nodes: list[NodeOutcome]
     error: str | None
     raw_result: Any = None
-    # what the summary's post-hook logged: one dict per run of the model
-    range_figures: list[dict[str, Any]] = field(default_factory=list)
+    # the structured results macros logged, by prefix (LOGGED_RESULTS)
+    logged: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def range_figures(self) -> list[dict[str, Any]]:
+        """What the summary's post-hook logged: one dict per run of the model."""
+        return self.logged.get(RANGE_FIGURES, [])
+
+    def last_logged(self, prefix: str) -> dict[str, Any]:
+        """The last result a macro logged under prefix; DbtError if none."""
+        found = self.logged.get(prefix)
+        if not found:
+            raise DbtError(f"dbt {self.command} logged no '{prefix}' result")
+        return found[-1]
 
     @property
     def transient(self) -> bool:
@@ -136,7 +158,9 @@ class DbtSession:
     base_vars: dict[str, Any] = field(default_factory=dict)
     manifest: Any = field(default=None, init=False, repr=False)
     _errors: list[str] = field(default_factory=list, init=False, repr=False)
-    _figures: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
+    _logged: dict[str, list[dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     # called with every dbt event of later invocations (e.g. microbatch results)
     listeners: list[Callable[[EventMsg], None]] = field(
         default_factory=list, init=False, repr=False
@@ -171,10 +195,10 @@ class DbtSession:
             listener(message)
         if message.info.name in _ERROR_EVENTS:
             self._errors.append(str(getattr(message.data, "exc", "") or message.data))
-        elif message.info.name == "JinjaLogDebug":
-            text = str(message.data.msg)
-            if text.startswith(RANGE_FIGURES_PREFIX):
-                self._figures.append(json.loads(text[len(RANGE_FIGURES_PREFIX) :]))
+        elif message.info.name in ("JinjaLogDebug", "JinjaLogInfo"):
+            prefix, _, payload = str(message.data.msg).partition(" {")
+            if prefix in LOGGED_RESULTS and payload:
+                self._logged.setdefault(prefix, []).append(json.loads("{" + payload))
 
     def parse(self) -> None:
         """Parse the project once; every later invocation reuses the manifest."""
@@ -206,7 +230,7 @@ class DbtSession:
             self.parse()
         command = [*args, *self._common_args(), *self._vars_args(dbt_vars)]
         self._errors = []
-        self._figures = []
+        self._logged = {}
         outcome = dbtRunner(
             manifest=self.fresh_manifest(), callbacks=[self._collect]
         ).invoke(command)
@@ -228,6 +252,8 @@ class DbtSession:
                     failures=result.failures,
                     message=result.message,
                     adapter_response=dict(response) if response else {},
+                    relation_name=getattr(node, "relation_name", None),
+                    compiled_code=getattr(node, "compiled_code", None),
                 )
             )
         errors = list(self._errors)
@@ -240,15 +266,15 @@ class DbtSession:
             nodes=nodes,
             error="; ".join(errors) or None,
             raw_result=outcome.result,
-            range_figures=list(self._figures),
+            logged=dict(self._logged),
         )
 
     def query(
-        self, sql: str, dbt_vars: dict[str, Any] | None = None
+        self, sql: str, dbt_vars: dict[str, Any] | None = None, limit: int = -1
     ) -> list[dict[str, Any]]:
         """Rows of a read-only query (Jinja allowed: ref, source, macros)."""
         invocation = self.invoke(
-            "show", "--inline", sql, "--limit", "-1", dbt_vars=dbt_vars
+            "show", "--inline", sql, "--limit", str(limit), dbt_vars=dbt_vars
         )
         if not invocation.success or not invocation.raw_result.results:
             raise DbtError(f"query failed: {invocation.error}\n{sql}")
@@ -267,7 +293,10 @@ class DbtSession:
 
     def run_operation(self, macro: str, macro_args: dict[str, Any]) -> Invocation:
         invocation = self.invoke(
-            "run-operation", macro, "--args", json.dumps(macro_args, default=str)
+            "run-operation",
+            macro,
+            "--args",
+            json.dumps(macro_args, default=str),
         )
         if not invocation.success:
             raise DbtError(f"dbt run-operation {macro} failed: {invocation.error}")

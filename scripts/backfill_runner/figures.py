@@ -1,4 +1,6 @@
-"""The figures behind every gate and the report, queried through dbt.
+"""The figures the report and the progress lines describe, queried through dbt.
+
+They describe and never judge: every verdict is a dbt test's (verdicts.py).
 
 Each query is Jinja SQL run with ``dbt show --inline`` on the parsed project, so
 ``source()``, ``ref()`` and the project's cross-database macros render it for
@@ -11,7 +13,8 @@ the Ball Don't Lie rows of the games the summary covers (final regular-season,
 play-in and playoff games), newest load only, by month and overall: the rows the
 project's pgs_coverage_vs_raw tests compare with. Over every raw row as loaded the
 ratio would count preseason games and repeated loads (68% overall on the demo data,
-33-45% in October); that count is reported beside it.
+33-45% in October); that count is reported beside it. In the runner the summary is
+the audit copy (var backfill_audit); in a dry run, the live table.
 """
 
 from __future__ import annotations
@@ -44,69 +47,6 @@ def _rate(part: int, whole: int) -> float | None:
 def _int(row: dict[str, Any], key: str) -> int:
     value = row.get(key)
     return int(value) if value is not None else 0
-
-
-@dataclass(frozen=True, slots=True)
-class RawFigures:
-    """Raw minutes completeness over a range (the pre-flight gate's input).
-
-    Gamebook rows count only for active players: dnp and inactive rows have no
-    minutes by design. A minute value counts as missing when NULL or blank.
-    """
-
-    gamebook_active_rows: int
-    gamebook_active_null: int
-    bdl_rows: int
-    bdl_null: int
-
-    @property
-    def gamebook_null_rate(self) -> float | None:
-        return _rate(self.gamebook_active_null, self.gamebook_active_rows)
-
-    @property
-    def bdl_null_rate(self) -> float | None:
-        return _rate(self.bdl_null, self.bdl_rows)
-
-    @property
-    def null_rate(self) -> float | None:
-        """The worse of the two sources."""
-        rates = [
-            r for r in (self.gamebook_null_rate, self.bdl_null_rate) if r is not None
-        ]
-        return max(rates) if rates else None
-
-
-def raw_figures(session: DbtSession, window: DateRange) -> RawFigures:
-    missing = "(minutes is null or trim(minutes) = '')"
-    sql = f"""
-with gamebook as (
-    select
-        count(*) as active_rows,
-        sum(case when {missing} then 1 else 0 end) as active_null
-    from {{{{ source('nba_raw', 'nbac_gamebook_player_stats') }}}}
-    where {_between("game_date", window)} and lower(player_status) = 'active'
-),
-bdl as (
-    select
-        count(*) as all_rows,
-        sum(case when {missing} then 1 else 0 end) as null_rows
-    from {{{{ source('nba_raw', 'bdl_player_boxscores') }}}}
-    where {_between("game_date", window)}
-)
-select
-    gamebook.active_rows as gamebook_active_rows,
-    coalesce(gamebook.active_null, 0) as gamebook_active_null,
-    bdl.all_rows as bdl_rows,
-    coalesce(bdl.null_rows, 0) as bdl_null
-from gamebook cross join bdl
-"""
-    row = session.query(sql)[0]
-    return RawFigures(
-        gamebook_active_rows=_int(row, "gamebook_active_rows"),
-        gamebook_active_null=_int(row, "gamebook_active_null"),
-        bdl_rows=_int(row, "bdl_rows"),
-        bdl_null=_int(row, "bdl_null"),
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,11 @@ from typing import Any
 from backfill_runner.chart import write_chart
 from backfill_runner.checkpoint import ChunkRecord
 from backfill_runner.figures import MonthFigures
-from backfill_runner.gates import GateResult, pct
 from backfill_runner.plan import DateRange
 from backfill_runner.progress import format_duration
-from backfill_runner.settings import MIN_MONTH_COMPARED_ROWS, GateSettings
+from backfill_runner.publishing import RangeDiff
+from backfill_runner.settings import GateSettings
+from backfill_runner.verdicts import TestVerdict, pct, summary
 
 COVERAGE_DEFINITION = (
     "Coverage vs raw = summary rows of players who played (`is_active`) / Ball "
@@ -23,8 +24,8 @@ COVERAGE_DEFINITION = (
     "`pgs_coverage_vs_raw` tests compare with. Ball Don't Lie lists about 35 "
     'players a game, about 40% of them with `"00"` minutes, so 70-90% is '
     "healthy. *Raw rows* counts every row as loaded (preseason games and repeated "
-    "loads included), for reference. Months with fewer than "
-    f"{MIN_MONTH_COMPARED_ROWS} compared rows are not judged on their own."
+    "loads included), for reference. These figures describe the audited range; "
+    "the verdicts above are the dbt tests'."
 )
 # Above this many chunks the report sums them up instead of listing each.
 CHUNK_TABLE_LIMIT = 60
@@ -99,10 +100,12 @@ class ReportInput:
     chunk_size: str
     outcome: str
     duration_s: float
-    gates: list[GateResult]
+    # (step, verdict): every dbt test of every step, as dbt reported it
+    steps: list[tuple[str, TestVerdict]]
+    diff: RangeDiff | None
+    published: dict[str, Any] | None
     months: list[MonthFigures]
     chunks: list[ChunkRecord]
-    before: dict[str, Any] | None
     notes: list[str] = field(default_factory=list)
 
 
@@ -173,21 +176,121 @@ def _chunk_lines(chunks: Sequence[ChunkRecord]) -> list[str]:
     return lines
 
 
+def _verdict_lines(steps: Sequence[tuple[str, TestVerdict]]) -> list[str]:
+    """A line per step, then every failing or warning test with its rows."""
+    by_step: dict[str, list[TestVerdict]] = {}
+    for step, verdict in steps:
+        by_step.setdefault(step, []).append(verdict)
+    lines = _table(
+        ["step", "dbt tests"],
+        [[step, summary(verdicts)] for step, verdicts in by_step.items()],
+    )
+    problems = [(step, v) for step, v in steps if v.problem]
+    if problems:
+        lines += ["", "### Failing and warning tests", ""]
+    for step, verdict in problems:
+        lines += [f"- **{step}**: {verdict.headline()}"]
+        if verdict.rows:
+            header = list(verdict.rows[0])
+            lines += [""] + [
+                "  " + line
+                for line in _table(
+                    header, [[str(row.get(k)) for k in header] for row in verdict.rows]
+                )
+            ]
+        if verdict.stored_in:
+            lines += ["", f"  All failing rows: `{verdict.stored_in}`"]
+        lines.append("")
+    return lines
+
+
+def _diff_lines(diff: RangeDiff | None) -> list[str]:
+    if diff is None:
+        return ["Not computed."]
+    lines = [
+        f"`{diff.audit_relation}` (audited) against `{diff.live_relation}` (live), "
+        f"by (game_id, player_lookup), over {diff.start_date}..{diff.end_date}:",
+        "",
+        *_table(
+            ["added", "removed", "changed", "live rows", "audited rows"],
+            [
+                [
+                    f"{diff.added:,}",
+                    f"{diff.removed:,}",
+                    f"{diff.changed:,}",
+                    f"{diff.live_rows:,}",
+                    f"{diff.audit_rows:,}",
+                ]
+            ],
+        ),
+        "",
+        *_table(
+            ["", "minutes NULL"],
+            [
+                [
+                    "before (live)",
+                    f"{pct(diff.null_rate_before)} "
+                    f"({diff.live_minutes_null:,} of {diff.live_rows:,} rows)",
+                ],
+                [
+                    "after (audited)",
+                    f"{pct(diff.null_rate_after)} "
+                    f"({diff.audit_minutes_null:,} of {diff.audit_rows:,} rows)",
+                ],
+            ],
+        ),
+    ]
+    if diff.changed_columns:
+        lines += [
+            "",
+            "Changed rows per column:",
+            "",
+            *_table(
+                ["column", "rows changed"],
+                [[k, f"{v:,}"] for k, v in diff.changed_columns.items()],
+            ),
+        ]
+    if diff.examples:
+        lines += [
+            "",
+            "Examples:",
+            "",
+            *_table(
+                ["change", "game_id", "player_lookup", "changed columns"],
+                [
+                    [
+                        e["change"],
+                        e["game_id"],
+                        e["player_lookup"],
+                        e.get("changed_columns") or "",
+                    ]
+                    for e in diff.examples
+                ],
+            ),
+        ]
+    if diff.is_empty:
+        lines += ["", "No row differs: publishing would change nothing."]
+    return lines
+
+
+def _publish_lines(published: dict[str, Any] | None) -> list[str]:
+    if not published:
+        return ["Nothing was published by this run (see the outcome above)."]
+    backup = published.get("backup_relation")
+    return [
+        f"Publish `{published['publish_id']}`: {published['rows_published']:,} rows "
+        f"written, {published['rows_replaced']:,} replaced"
+        + (f" and kept in `{backup}`" if backup else "")
+        + f"; newest raw load {published.get('raw_loaded_at')}; recorded in "
+        f"`{published['log_relation']}`. `--rollback` restores what it replaced.",
+    ]
+
+
 def render_markdown(data: ReportInput, chart_name: str) -> str:
     total = Rollup.of("total", data.months)
     played_null_rate = (
         total.active_null_rows / total.active_rows if total.active_rows else None
     )
-    before = data.before or {}
-    if not before:
-        before_text = "not measured"
-    elif not before.get("table_exists"):
-        before_text = "n/a (the table did not exist)"
-    else:
-        before_text = (
-            f"{pct(before.get('null_rate'))} ({before.get('null_rows', 0):,} of "
-            f"{before.get('rows', 0):,} rows)"
-        )
     lines = [
         f"# Backfill of {data.model}: {data.window.label}",
         "",
@@ -195,33 +298,23 @@ def render_markdown(data: ReportInput, chart_name: str) -> str:
         f"- chunks: {data.chunk_size}; outcome: **{data.outcome}**; "
         f"wall time {format_duration(data.duration_s)}",
         "",
-        "## Gates",
+        "## dbt tests",
         "",
-        *_table(
-            ["gate", "value", "band", "verdict"],
-            [[g.name, g.value, g.band, g.verdict.upper()] for g in data.gates],
-        ),
+        "Every verdict is a dbt test's, as dbt reported it.",
         "",
-        *[f"- {g.name}: {g.detail}" for g in data.gates if g.detail],
+        *_verdict_lines(data.steps),
         "",
-        "## Minutes NULL rate over the range",
+        "## Diff against the live table",
         "",
-        *_table(
-            ["", "minutes NULL", "rows"],
-            [
-                ["before", before_text, f"{before.get('rows', 0):,}"],
-                [
-                    "after",
-                    f"{pct(total.null_rate)} ({total.null_rows:,} of "
-                    f"{total.summary_rows:,} rows)",
-                    f"{total.summary_rows:,}",
-                ],
-            ],
-        ),
+        *_diff_lines(data.diff),
         "",
-        "dnp and inactive rows have no minutes by design; among players who played, "
-        f"{total.active_null_rows:,} of {total.active_rows:,} rows lack minutes "
-        f"({pct(played_null_rate)}).",
+        "## Publish",
+        "",
+        *_publish_lines(data.published),
+        "",
+        "dnp and inactive rows have no minutes by design; among players who played "
+        f"in the audited range, {total.active_null_rows:,} of {total.active_rows:,} "
+        f"rows lack minutes ({pct(played_null_rate)}).",
         "",
         "## Rows per season",
         "",
@@ -300,8 +393,9 @@ def report_json(data: ReportInput) -> dict[str, Any]:
         "chunk_size": data.chunk_size,
         "outcome": data.outcome,
         "duration_s": data.duration_s,
-        "gates": [g.to_dict() for g in data.gates],
-        "before": data.before,
+        "tests": [{"step": step, **verdict.to_dict()} for step, verdict in data.steps],
+        "diff": data.diff.to_dict() if data.diff else None,
+        "published": data.published,
         "after": Rollup.of("total", data.months).to_dict(),
         "seasons": [s.to_dict() for s in seasons(data.months)],
         "months": [

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from demo_data.scheduled_games import ALL_STAR, PRESEASON, SeasonCalendar
 
-# About one team-game in a thousand lacks a player who played (domain.md section 7).
+# About one team-game in a thousand lacks a player who played (docs/domain.md,
+# "What real feeds look like").
 INCOMPLETE_BOX_SCORE_RATE = 0.001
 WITHOUT_INACTIVE_RATE = 0.0
 OVERTIME_RATE = 0.06

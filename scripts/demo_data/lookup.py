@@ -1,4 +1,4 @@
-"""The ``player_lookup`` rule (domain.md section 3) and Ball Don't Lie's lossy one."""
+"""The ``player_lookup`` rule (docs/domain.md) and Ball Don't Lie's lossy one."""
 
 from __future__ import annotations
 

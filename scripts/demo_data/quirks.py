@@ -1,4 +1,4 @@
-"""Which games carry which feed quirks (domain.md section 2 explains why they matter).
+"""Which games carry which feed quirks (docs/domain.md says why they matter).
 
 Game-level quirks follow fixed cycles over a season's games (offsets drawn from the
 seed), so every stretch of about 100 games holds each of them: a two-week window is

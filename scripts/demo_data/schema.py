@@ -1,4 +1,4 @@
-"""Columns and DuckDB types of the three raw tables (domain.md section 3), in order."""
+"""Columns and DuckDB types of the three raw tables (docs/domain.md), in order."""
 
 from __future__ import annotations
 

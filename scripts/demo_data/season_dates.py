@@ -1,4 +1,4 @@
-"""Key dates of an NBA season (domain.md section 6): known seasons pinned."""
+"""Key dates of an NBA season (docs/domain.md, Calendar): known seasons pinned."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 
-# Playoff game counts and end dates of the known seasons (domain.md section 6).
+# Playoff game counts and end dates of the known seasons (docs/domain.md, Calendar).
 KNOWN_PLAYOFFS: Mapping[int, tuple[int, date]] = MappingProxyType(
     {
         2021: (87, date(2022, 6, 16)),
@@ -56,7 +56,7 @@ def season_of(day: date) -> int:
 
 
 def season_spec(season: int) -> SeasonSpec:
-    """Dates of ``season``; the three known seasons match domain.md exactly."""
+    """Dates of ``season``; the three known seasons match docs/domain.md exactly."""
     regular_start = _weekday_on_or_after(date(season, 10, 18), 1)  # Tuesday
     regular_end = _weekday_on_or_after(date(season + 1, 4, 9), 6)  # Sunday
     all_star = _nth_weekday(season + 1, 2, 6, 3)  # third Sunday of February

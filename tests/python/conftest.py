@@ -161,3 +161,8 @@ def break_and_test(
     for statement in statements:
         harness.execute(statement)
     return statuses(harness.invoke("test", "--select", *select, dbt_vars=dbt_vars))
+
+
+# The runner's end-to-end fixtures live in their own module; importing them
+# here makes them available to every test file.
+from runner_fixtures import fresh, reference, runner_project  # noqa: E402, F401

@@ -1,217 +1,58 @@
 """The backfill runner end to end: real dbt on generated data in DuckDB files.
 
 One uninterrupted run (``reference``) is the yardstick: every interrupted,
-killed, failed or resumed run must end with exactly its rows.
+killed, failed or resumed run must end with exactly its rows. The runner
+writes every chunk into the audit copy (AUDIT) and publishes into the live
+table (SUMMARY) only when dbt's tests passed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
-import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
-from backfill_runner.cli import main
-from backfill_runner.progress import Console
+from runner_fixtures import (
+    AUDIT,
+    BDL,
+    END,
+    MICROBATCH,
+    PROBE_ENV,
+    PROBE_TEST,
+    START,
+    SUB,
+    SUMMARY,
+    RunnerEnv,
+    assert_same_summary,
+    chunks_done,
+    copy_env,
+    log_has,
+    wait_for,
+)
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-BACKFILL = PROJECT_DIR / "scripts" / "backfill.py"
-START, END = "2021-12-20", "2022-01-20"  # conftest.TEST_WINDOW: 5 ISO-week chunks
-# Most tests run a part of it: 3 week chunks, each a dbt build with ~30 tests.
-SUB = {"start": "2022-01-03", "end": "2022-01-20"}
-SUMMARY = "nba_analytics.player_game_summary"
-BDL = "nba_raw.bdl_player_boxscores"
-PROBE_ENV = "BACKFILL_PROBE_FAIL_DATE"
-# day chunks without per-chunk tests: one dbt microbatch run on DuckDB
-MICROBATCH = ("--chunk-size", "day", "--no-chunk-tests", "--skip-sample")
-PROBE_TEST = "zz_backfill_runner_probe"
-
-# A real singular dbt test, added to the project copy only: it fails on every
-# summary row of the date in $BACKFILL_PROBE_FAIL_DATE, if that date is in range.
-PROBE_SQL = """\
-select game_date, game_id, player_lookup
-from {{ ref('player_game_summary') }}
-where
-    game_date = cast('{{ env_var("BACKFILL_PROBE_FAIL_DATE", "1900-01-01") }}' as date)
-    and {{ backfill_range_filter('game_date') }}
-"""
+GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"
+PART = f"game_date between '{SUB['start']}' and '{SUB['end']}'"
 
 
-@pytest.fixture(scope="session")
-def runner_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the dbt project with the probe test added."""
-    project = tmp_path_factory.mktemp("project") / "nba_backfill"
-    shutil.copytree(
-        PROJECT_DIR,
-        project,
-        ignore=shutil.ignore_patterns(
-            ".git",
-            ".venv*",
-            "target",
-            "logs",
-            "data",
-            "reports",
-            ".backfill",
-            "__pycache__",
-            "*.duckdb",
-            "*.duckdb.wal",
-            ".pytest_cache",
-            ".ruff_cache",
-            "profiles.yml",
-        ),
-    )
-    (project / "tests" / "data_tests" / f"{PROBE_TEST}.sql").write_text(PROBE_SQL)
-    return project
+def _incident(env: RunnerEnv) -> None:
+    """The incident: minutes lost on every live row of SUB."""
+    env.execute(f"update {SUMMARY} set minutes_played = null where {PART}")
 
 
-@dataclass
-class RunnerEnv:
-    """One DuckDB file with its own state and report folders."""
-
-    project: Path
-    profiles: Path
-    db: Path
-    state: Path
-    reports: Path
-
-    def argv(self, *extra: str, start: str = START, end: str = END) -> list[str]:
-        return [
-            "--start-date", start,
-            "--end-date", end,
-            "--chunk-size", "week",
-            "--project-dir", str(self.project),
-            "--profiles-dir", str(self.profiles),
-            "--state-dir", str(self.state),
-            "--report-dir", str(self.reports),
-            *extra,
-        ]  # fmt: skip
-
-    def run(self, *extra: str, **window: str) -> tuple[int, str]:
-        """The runner in this process, as the CLI calls it; (exit code, output)."""
-        output = io.StringIO()
-        previous = os.environ.get("NBA_DUCKDB_PATH")
-        os.environ["NBA_DUCKDB_PATH"] = str(self.db)
-        try:
-            code = main(self.argv(*extra, **window), console=Console(stream=output))
-        finally:
-            if previous is None:
-                os.environ.pop("NBA_DUCKDB_PATH", None)
-            else:
-                os.environ["NBA_DUCKDB_PATH"] = previous
-        return code, output.getvalue()
-
-    def spawn(self, *extra: str, log: Path, **window: str) -> subprocess.Popen[bytes]:
-        """The runner as a real process, the way an engineer starts it."""
-        env = {**os.environ, "NBA_DUCKDB_PATH": str(self.db)}
-        with log.open("wb") as handle:
-            return subprocess.Popen(
-                [sys.executable, str(BACKFILL), *self.argv(*extra, **window)],
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-
-    def checkpoint(self) -> dict[str, Any] | None:
-        files = sorted(self.state.glob("checkpoints/*/*/*.json"))
-        return json.loads(files[0].read_text()) if files else None
-
-    def report(self) -> tuple[dict[str, Any], str, Path]:
-        (data,) = self.reports.glob("*.json")
-        return json.loads(data.read_text()), data.with_suffix(".md").read_text(), data
-
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
-        # not read_only: dbt-duckdb keeps the file open in this process after an
-        # in-process run, and DuckDB refuses a second, differently configured one
-        with duckdb.connect(str(self.db)) as connection:
-            return connection.execute(sql).fetchall()
-
-    def execute(self, sql: str) -> None:
-        with duckdb.connect(str(self.db)) as connection:
-            connection.execute(sql)
-
-
-def make_env(base: Path, db_source: Path, project: Path, profiles: Path) -> RunnerEnv:
-    base.mkdir(parents=True, exist_ok=True)
-    db = base / "nba.duckdb"
-    # fold the write-ahead log of a file written in this process into the file
-    with duckdb.connect(str(db_source)) as connection:
-        connection.execute("checkpoint")
-    shutil.copy(db_source, db)
-    return RunnerEnv(project, profiles, db, base / "state", base / "reports")
-
-
-@pytest.fixture(scope="session")
-def reference(
-    tmp_path_factory: pytest.TempPathFactory,
-    raw_db_template: Path,
-    profiles_dir: Path,
-    runner_project: Path,
-) -> RunnerEnv:
-    """One uninterrupted run over the window, sample week included."""
-    env = make_env(
-        tmp_path_factory.mktemp("reference"),
-        raw_db_template,
-        runner_project,
-        profiles_dir,
-    )
-    code, output = env.run()
-    assert code == 0, output
-    return env
-
-
-@pytest.fixture
-def fresh(
-    tmp_path: Path,
-    raw_db_template: Path,
-    profiles_dir: Path,
-    runner_project: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[RunnerEnv]:
-    """Raw data only, nothing built yet."""
-    monkeypatch.delenv(PROBE_ENV, raising=False)
-    yield make_env(tmp_path, raw_db_template, runner_project, profiles_dir)
-
-
-def assert_same_summary(env: RunnerEnv, reference: RunnerEnv) -> None:
-    """Every row of SUB equal, duplicates included; nothing outside SUB."""
-    ordered = (
-        f"select * from {SUMMARY} where game_date between '{SUB['start']}' "
-        f"and '{SUB['end']}' order by all"
-    )
-    (total,) = env.query(f"select count(*) from {SUMMARY}")[0]
-    rows = env.query(ordered)
-    expected = reference.query(ordered)
-    assert total == len(rows)
-    assert len(rows) == len(expected)
-    assert rows == expected
-
-
-def wait_for(predicate: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def chunks_done(env: RunnerEnv) -> int:
-    checkpoint = env.checkpoint()
-    if checkpoint is None:
-        return 0
-    return sum(chunk["status"] == "done" for chunk in checkpoint["chunks"])
+def _kill_9_at(env: RunnerEnv, log: Path, moment: str) -> None:
+    """Start a run over SUB and kill -9 it after its first chunk, or as soon as
+    it announces the publish (in the publish's transaction, or just after)."""
+    process = env.spawn("--skip-sample", log=log, **SUB)
+    if moment == "first chunk":
+        wait_for(lambda: chunks_done(env) >= 1, 120, "the first chunk")
+    else:
+        wait_for(lambda: log_has(log, "publish: replacing"), 180, "the publish")
+    process.kill()
+    assert process.wait(30) == -signal.SIGKILL
 
 
 # ------------------------------------------------------------------ report
@@ -293,12 +134,18 @@ def test_report_figures_equal_independent_sql(reference: RunnerEnv) -> None:
             active_rows / compared_months[month["month"]]
         )
 
-    # the Markdown shows the same figures, the gate table and the chart
-    assert "| gate | value | band | verdict |" in markdown
-    for gate in data["gates"]:
-        assert f"| {gate['name']} | {gate['value']} |" in markdown
+    # every verdict is a dbt test's: the pre-flight's, the sample week's and the
+    # final validation's, all passed
+    steps = {t["step"] for t in data["tests"]}
+    assert steps == {"pre-flight", "sample week", "final validation"}
+    assert {t["status"] for t in data["tests"]} == {"pass"}
+    assert "| final validation | " in markdown and " passed |" in markdown
+    # a fresh database: everything added, and published
+    assert data["diff"]["live_exists"] is False
+    assert (data["diff"]["added"], data["diff"]["removed"]) == (rows, 0)
+    assert data["published"]["rows_published"] == rows
+    assert data["published"]["rows_replaced"] == 0
     assert f"{100 * nulls / rows:.2f}% ({nulls:,} of {rows:,} rows)" in markdown
-    assert "n/a (the table did not exist)" in markdown  # 'before' on a fresh database
     for season in data["seasons"]:
         assert f"| {season['label']} | {season['summary_rows']:,} |" in markdown
     chart = path.with_suffix(".png")
@@ -310,22 +157,64 @@ def test_report_figures_equal_independent_sql(reference: RunnerEnv) -> None:
     assert [c["status"] for c in checkpoint["chunks"]] == ["done"] * 5
     assert sum(c["rows_written"] for c in checkpoint["chunks"]) == rows
     assert len({c["invocation_id"] for c in checkpoint["chunks"]}) == 5
-    assert checkpoint["sample"]["verdict"] == "ok"
+    assert {v["status"] for v in checkpoint["sample"]} == {"pass"}
+    assert "pgs_sample_week_null_band" in {v["name"] for v in checkpoint["sample"]}
 
 
-def test_a_completed_range_is_not_rebuilt(
+def test_a_rerun_over_unchanged_raw_data_rebuilds_nothing_and_diffs_empty(
     reference: RunnerEnv,
 ) -> None:
     before = reference.checkpoint()
     assert before is not None
+    live = reference.table_hash()
     code, output = reference.run()
     assert code == 0, output
-    assert "already complete" in output
+    assert "already built into the audit copy" in output
+    assert "diff vs live: 0 added, 0 removed, 0 changed" in output
+    assert "the live table already holds exactly these rows" in output
     after = reference.checkpoint()
     assert after is not None
     assert [c["invocation_id"] for c in after["chunks"]] == [
         c["invocation_id"] for c in before["chunks"]
     ]
+    data, markdown, _ = reference.report()
+    assert (data["diff"]["added"], data["diff"]["removed"]) == (0, 0)
+    assert data["diff"]["changed"] == 0 and data["diff"]["changed_columns"] == {}
+    assert data["published"] is None
+    assert "No row differs" in markdown
+    assert reference.table_hash() == live
+
+
+def test_one_changed_raw_value_shows_exactly_that_row_and_column(
+    reference: RunnerEnv, tmp_path: Path
+) -> None:
+    env = copy_env(reference, tmp_path)
+    (game_id, player) = env.query(
+        f"select game_id, player_lookup from {GAMEBOOK} where {PART} "
+        "and player_status = 'active' order by game_id, player_lookup limit 1"
+    )[0]
+    env.execute(
+        f"update {GAMEBOOK} set plus_minus = plus_minus + 7 "
+        f"where game_id = '{game_id}' and player_lookup = '{player}'"
+    )
+    live = env.table_hash()
+
+    code, output = env.run("--skip-sample", "--no-publish", **SUB)
+
+    assert code == 0, output
+    data, markdown, _ = env.report()
+    diff = data["diff"]
+    assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 1)
+    # plus_minus, and the row hash that covers every content column
+    assert diff["changed_columns"] == {"plus_minus": 1, "data_hash": 1}
+    assert diff["examples"] == [
+        {"change": "changed", "game_id": game_id, "player_lookup": player,
+         "changed_columns": "plus_minus data_hash"}
+    ]  # fmt: skip
+    assert f"changed: {game_id} {player} (plus_minus data_hash)" in output
+    assert "| plus_minus | 1 |" in markdown
+    assert "audited, not published (--no-publish)" in output
+    assert env.table_hash() == live  # a plan publishes nothing
 
 
 def test_inline_upstream_writes_the_same_rows_as_staged_work_tables(
@@ -351,11 +240,12 @@ def test_day_chunks_without_tests_run_as_microbatch_and_resume_their_gaps(
     assert code == 0, output
     assert "chunk 18/18 2022-01-20..2022-01-20 done" in output
     assert_same_summary(fresh, reference)
+    assert_same_summary(fresh, reference, table=AUDIT)
     checkpoint = fresh.checkpoint()
     assert checkpoint is not None
     per_day = dict(
         fresh.query(
-            f"select cast(game_date as varchar), count(*) from {SUMMARY} group by 1"
+            f"select cast(game_date as varchar), count(*) from {AUDIT} group by 1"
         )
     )
     for chunk in checkpoint["chunks"]:
@@ -363,8 +253,8 @@ def test_day_chunks_without_tests_run_as_microbatch_and_resume_their_gaps(
         assert chunk["rows_written"] == per_day.get(chunk["start"], 0)
         assert chunk["duration_s"] is not None
 
-    # two gaps, as a crash and a failed batch would leave them: rows gone,
-    # chunks not done
+    # two gaps in the audit copy, as a crash and a failed batch would leave
+    # them: rows gone, chunks not done
     gaps = {"2022-01-05", "2022-01-06", "2022-01-07", "2022-01-12"}
     for chunk in checkpoint["chunks"]:
         if chunk["start"] in gaps:
@@ -373,12 +263,13 @@ def test_day_chunks_without_tests_run_as_microbatch_and_resume_their_gaps(
     (path,) = fresh.state.glob("checkpoints/*/*/*.json")
     path.write_text(json.dumps(checkpoint))
     fresh.execute(
-        f"delete from {SUMMARY} where cast(game_date as varchar) in "
+        f"delete from {AUDIT} where cast(game_date as varchar) in "
         f"({', '.join(repr(day) for day in sorted(gaps))})"
     )
     code, output = fresh.run(*MICROBATCH, **SUB)
     assert code == 0, output
     assert "resuming: 14/18 chunks done; rebuilding 4" in output
+    assert_same_summary(fresh, reference, table=AUDIT)
     assert_same_summary(fresh, reference)
     resumed = fresh.checkpoint()
     assert resumed is not None
@@ -392,7 +283,7 @@ def test_day_chunks_without_tests_run_as_microbatch_and_resume_their_gaps(
 def test_dry_run_leaves_the_database_byte_for_byte_unchanged(
     reference: RunnerEnv, tmp_path: Path
 ) -> None:
-    env = make_env(tmp_path, reference.db, reference.project, reference.profiles)
+    env = copy_env(reference, tmp_path)
     digest = hashlib.sha256(env.db.read_bytes()).hexdigest()
     files = sorted(p.name for p in tmp_path.iterdir())
 
@@ -402,8 +293,8 @@ def test_dry_run_leaves_the_database_byte_for_byte_unchanged(
     assert hashlib.sha256(env.db.read_bytes()).hexdigest() == digest
     assert sorted(p.name for p in tmp_path.iterdir()) == files  # no state, no report
     assert "DRY RUN" in output and "plan: 5 week chunks" in output
-    assert "gate pre-flight raw minutes NULL" in output
-    # the rows each chunk would replace
+    assert "pre-flight: 1 passed" in output
+    # the live rows each chunk would replace
     (rows,) = env.query(
         f"select count(*) from {SUMMARY} where game_date between '2022-01-10' "
         "and '2022-01-16'"
@@ -411,10 +302,12 @@ def test_dry_run_leaves_the_database_byte_for_byte_unchanged(
     assert re.search(rf"2022-01-10\.\.2022-01-16 +{rows:,} ", output)
 
 
-# ------------------------------------------------------------------ gates
+# ------------------------------------------------------------------ verdicts
 
 
-def test_a_failing_gate_exits_1_with_its_value_and_band(fresh: RunnerEnv) -> None:
+def test_a_failing_preflight_exits_1_before_any_write_naming_its_rows(
+    fresh: RunnerEnv,
+) -> None:
     # one Ball Don't Lie row in ten loses its minutes: the pre-flight must stop
     fresh.execute(f"update {BDL} set minutes = null where hash(player_lookup) % 10 = 0")
     (rate,) = fresh.query(
@@ -425,16 +318,122 @@ def test_a_failing_gate_exits_1_with_its_value_and_band(fresh: RunnerEnv) -> Non
     code, output = fresh.run("--skip-sample")
 
     assert code == 1
-    assert (
-        f"gate pre-flight raw minutes NULL: {100 * rate:.2f}% (error; "
-        "band ok < 1%; warn to 5%; stop above)"
-    ) in output
-    assert "stopped before any write by the pre-flight gate" in output
+    assert "dbt test assert_preflight_raw_minutes_null_rate fail" in output
+    assert "feed=bdl_boxscores" in output and "band=error" in output
+    assert f"observed_null_rate={rate}" in output
+    assert "stopped before any write by the pre-flight" in output
     tables = fresh.query(
         "select count(*) from information_schema.tables "
-        "where table_schema = 'nba_analytics'"
+        "where table_schema in ('nba_analytics', 'nba_backfill_audit')"
     )
     assert tables == [(0,)]
+
+
+def test_a_broken_chunk_exits_1_names_its_rows_and_leaves_live_untouched(
+    reference: RunnerEnv, tmp_path: Path
+) -> None:
+    env = copy_env(reference, tmp_path)
+    # one player's "MM:SS" loses 20 minutes: his team no longer adds up to 240
+    (game_id, player, team) = env.query(
+        f"select game_id, player_lookup, team_abbr from {GAMEBOOK} "
+        "where game_date = '2022-01-12' and player_status = 'active' "
+        "and minutes like '3_:__' order by all limit 1"
+    )[0]
+    env.execute(
+        f"update {GAMEBOOK} set minutes = '1' || substr(minutes, 2) "
+        f"where game_id = '{game_id}' and player_lookup = '{player}'"
+    )
+    live = env.table_hash()
+
+    code, output = env.run("--skip-sample", **SUB)
+
+    assert code == 1, output
+    assert "chunk 2022-01-10..2022-01-16: dbt test pgs_team_minutes_add_up fail" in (
+        output
+    )
+    line = next(
+        row
+        for row in output.splitlines()
+        if f"game_id={game_id}" in row and f"team_abbr={team}" in row
+    )
+    assert re.search(r"observed_minutes=2[12]\d(\.\d+)? ", line), line
+    assert "expected_minutes=240" in line
+    assert '"nba_backfill_audit_failures"."pgs_team_minutes_add_up"' in output
+    assert env.table_hash() == live
+    # the audit copy keeps the failed chunk for inspection
+    (kept,) = env.query(f"select count(*) from {AUDIT} where game_date = '2022-01-12'")[
+        0
+    ]
+    assert kept > 0
+    stored = env.query(
+        "select count(*) from nba_backfill_audit_failures.pgs_team_minutes_add_up "
+        f"where game_id = '{game_id}' and team_abbr = '{team}'"
+    )
+    assert stored == [(1,)]
+
+
+def test_a_month_at_exactly_the_null_limit_gets_one_verdict_everywhere(
+    reference: RunnerEnv, tmp_path: Path
+) -> None:
+    """Month NULL limit 90%: dbt's test, the console and the report agree."""
+    env = copy_env(reference, tmp_path)
+    window = {"start": "2022-01-03", "end": "2022-01-20"}  # one month, 2022-01
+    code, output = env.run("--skip-sample", "--no-publish", **window)
+    assert code == 0, output
+    # make 2022-01 of the audit copy exactly 90% NULL: a multiple of ten rows,
+    # nine in ten of them without minutes
+    (rows,) = env.query(f"select count(*) from {AUDIT} where {PART}")[0]
+    extra = rows % 10
+    env.execute(
+        f"delete from {AUDIT} where (game_id, player_lookup) in (select game_id, "
+        f"player_lookup from {AUDIT} where {PART} and minutes_played is null "
+        f"order by all limit {extra})"
+    )
+    (rows, nulls) = env.query(
+        f"select count(*), count(*) filter (minutes_played is null) from {AUDIT} "
+        f"where {PART}"
+    )[0]
+    to_null = rows * 9 // 10 - nulls
+    env.execute(
+        f"update {AUDIT} set minutes_played = null where (game_id, player_lookup) "
+        f"in (select game_id, player_lookup from {AUDIT} where {PART} and "
+        f"minutes_played is not null order by all limit {to_null})"
+    )
+    assert env.query(
+        f"select count(*) filter (minutes_played is null) * 10 = count(*) * 9 "
+        f"from {AUDIT} where {PART}"
+    ) == [(True,)]
+
+    code, output = env.run("--skip-sample", "--publish-only", **window)
+
+    # the console
+    assert code == 1, output
+    assert "dbt test pgs_minutes_null_by_month fail" in output
+    assert "group_key=2022-01-01" in output and "observed_null_rate=0.9 " in output
+    # the report
+    data, markdown, _ = env.report()
+    (verdict,) = [
+        t for t in data["tests"]
+        if t["name"] == "pgs_minutes_null_by_month" and t["step"] == "final validation"
+    ]  # fmt: skip
+    assert verdict["status"] == "fail"
+    assert verdict["rows"][0]["observed_null_rate"] == 0.9
+    assert "dbt test pgs_minutes_null_by_month fail" in markdown
+    assert data["published"] is None
+    # dbt's own verdict on the same rows
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(
+        [
+            "test", "--select", "pgs_minutes_null_by_month",
+            "--project-dir", str(env.project), "--profiles-dir", str(env.profiles),
+            "--target-path", str(tmp_path / "target"), "--quiet",
+            "--vars", json.dumps({**{"start_date": window["start"],
+                                     "end_date": window["end"]},
+                                  "backfill_audit": True}),
+        ]
+    )  # fmt: skip
+    assert [str(r.status) for r in result.result.results] == ["fail"]
 
 
 # ------------------------------------------------------------------ resume
@@ -448,17 +447,24 @@ def test_a_failed_chunk_stops_the_run_and_is_retried_on_resume(
     code, output = fresh.run("--skip-sample", **SUB)
 
     (failing,) = fresh.query(
-        f"select count(*) from {SUMMARY} where game_date = '2022-01-12'"
+        f"select count(*) from {AUDIT} where game_date = '2022-01-12'"
     )[0]
     assert code == 1
     assert (
-        f"chunk 2022-01-10..2022-01-16 failed: dbt test {PROBE_TEST} fail "
-        f"with {failing:,} failing rows"
+        f"chunk 2022-01-10..2022-01-16 failed: dbt test {PROBE_TEST} fail: "
+        f"Got {failing:,} results, configured to fail if != 0"
     ) in output
+    assert "game_date=2022-01-12 game_id=" in output  # the probe's rows, named
     first = fresh.checkpoint()
     assert first is not None
     assert [c["status"] for c in first["chunks"]] == ["done", "failed", "pending"]
     assert first["chunks"][1]["failed_tests"][0]["failures"] == failing
+    # nothing was published
+    tables = fresh.query(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'nba_analytics' and table_name = 'player_game_summary'"
+    )
+    assert tables == [(0,)]
 
     monkeypatch.delenv(PROBE_ENV)
     code, output = fresh.run("--skip-sample", **SUB)
@@ -471,6 +477,24 @@ def test_a_failed_chunk_stops_the_run_and_is_retried_on_resume(
     assert [c["attempts"] for c in second["chunks"]] == [1, 2, 1]
     # the chunk done before was not rebuilt
     assert second["chunks"][0]["invocation_id"] == first["chunks"][0]["invocation_id"]
+    assert_same_summary(fresh, reference)
+
+
+def test_an_unreadable_checkpoint_says_so_and_no_resume_starts_over(
+    fresh: RunnerEnv, reference: RunnerEnv
+) -> None:
+    code, output = fresh.run("--skip-sample", "--no-publish", **SUB)
+    assert code == 0, output
+    (path,) = fresh.state.glob("checkpoints/*/*/*.json")
+    path.write_text(path.read_text()[:40])  # truncated
+
+    code, output = fresh.run("--skip-sample", **SUB)
+    assert code == 1
+    assert "is unreadable" in output and "--no-resume" in output
+
+    code, output = fresh.run("--skip-sample", "--no-resume", **SUB)
+    assert code == 0, output
+    assert "--no-resume: discarded" in output
     assert_same_summary(fresh, reference)
 
 
@@ -501,19 +525,22 @@ def test_sigterm_mid_chunk_exits_130_and_a_rerun_resumes(
     assert_same_summary(fresh, reference)
 
 
-def test_sigterm_mid_microbatch_run_exits_130_and_a_rerun_resumes(
-    fresh: RunnerEnv, reference: RunnerEnv, tmp_path: Path
+@pytest.mark.parametrize("batches_before_signal", [1, 4, 9])
+def test_sigterm_mid_microbatch_run_always_exits_130_interrupted(
+    fresh: RunnerEnv, reference: RunnerEnv, tmp_path: Path, batches_before_signal: int
 ) -> None:
     log = tmp_path / "first.log"
     process = fresh.spawn(*MICROBATCH, log=log, **SUB)
-    wait_for(lambda: chunks_done(fresh) >= 1, 120, "the first batch")
+    wait_for(lambda: chunks_done(fresh) >= batches_before_signal, 120, "the batches")
     process.send_signal(signal.SIGTERM)
     assert process.wait(60) == 130, log.read_text()
 
+    text = log.read_text()
+    assert "Connection already closed" not in text
     interrupted = fresh.checkpoint()
     assert interrupted is not None and interrupted["status"] == "interrupted"
     statuses = [c["status"] for c in interrupted["chunks"]]
-    assert "running" not in statuses and "interrupted" in statuses
+    assert "running" not in statuses and "failed" not in statuses
     assert statuses[0] == "done"
 
     code, output = fresh.run(*MICROBATCH, **SUB)
@@ -521,6 +548,24 @@ def test_sigterm_mid_microbatch_run_exits_130_and_a_rerun_resumes(
     done = sum(status == "done" for status in statuses)
     assert f"resuming: {done}/18 chunks done" in output
     assert_same_summary(fresh, reference)
+
+
+@pytest.mark.parametrize("moment", ["first chunk", "publish"])
+def test_kill_9_leaves_live_before_or_after_and_a_rerun_finishes(
+    reference: RunnerEnv, tmp_path: Path, moment: str
+) -> None:
+    env = copy_env(reference, tmp_path)
+    _incident(env)
+    before = env.table_hash()
+    after = reference.table_hash()
+    log = tmp_path / "killed.log"
+    _kill_9_at(env, log, moment)
+
+    assert env.table_hash() in (before, after), log.read_text()
+
+    code, output = env.run("--skip-sample", **SUB)
+    assert code == 0, output
+    assert env.table_hash() == after
 
 
 def test_kill_9_then_rerun_gives_identical_rows_and_a_second_runner_is_refused(
@@ -546,46 +591,94 @@ def test_kill_9_then_rerun_gives_identical_rows_and_a_second_runner_is_refused(
     assert_same_summary(fresh, reference)
 
 
-# ------------------------------------------------------------------ rollback
+# ------------------------------------------------------------------ publish
 
 
-def test_rollback_restores_the_rows_the_backfill_replaced(
-    reference: RunnerEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_plan_then_publish_only_then_rollback_restores_the_replaced_rows(
+    reference: RunnerEnv, tmp_path: Path
 ) -> None:
-    env = make_env(tmp_path, reference.db, reference.project, reference.profiles)
-    window = {"start": "2022-01-03", "end": "2022-01-16"}
-    part = f"game_date between '{window['start']}' and '{window['end']}'"
-    # the incident: minutes lost on every row of the range
-    env.execute(f"update {SUMMARY} set minutes_played = null where {part}")
+    env = copy_env(reference, tmp_path)
+    _incident(env)
     env.execute(f"create table main.earlier as select * from {SUMMARY}")
+    earlier = env.table_hash()
 
-    # a first run stops after rewriting one chunk ...
-    monkeypatch.setenv(PROBE_ENV, "2022-01-12")
-    code, output = env.run("--skip-sample", **window)
-    assert code == 1, output
-    monkeypatch.delenv(PROBE_ENV)
-    # ... and --no-resume starts over, keeping the backup from before any write
-    code, output = env.run("--skip-sample", "--no-resume", **window)
-
+    code, output = env.run("--skip-sample", "--no-publish", **SUB)
     assert code == 0, output
-    assert "keeping the backup" in output
-    checkpoint = env.checkpoint()
-    assert checkpoint is not None
-    assert [c["attempts"] for c in checkpoint["chunks"]] == [1, 1]
-    data, markdown, _ = env.report()
-    assert data["before"]["null_rate"] == 1.0
-    assert "| before | 100.00% (" in markdown
-    (fixed,) = env.query(f"select count(minutes_played) from {SUMMARY} where {part}")[0]
-    assert fixed > 0
-
-    code, output = env.run("--rollback", **window)
-
-    assert code == 0, output
-    differences = env.query(
-        f"select count(*) from ((select * from {SUMMARY} except all "
-        f"select * from main.earlier) union all (select * from main.earlier "
-        f"except all select * from {SUMMARY}))"
+    assert env.table_hash() == earlier  # a plan publishes nothing
+    data, _, _ = env.report()
+    played = env.query(f"select count(*) from {SUMMARY} where {PART} and is_active")
+    assert data["diff"]["changed_columns"]["minutes_played"] == played[0][0]
+    assert (
+        data["diff"]["null_rate_before" if False else "live_minutes_null"]
+        == (data["diff"]["live_rows"])
     )
-    assert differences == [(0,)]
+    planned = env.checkpoint()
+    assert planned is not None and planned["status"] == "audited"
+
+    code, output = env.run("--skip-sample", "--publish-only", **SUB)
+    assert code == 0, output
+    assert "published" in output
+    published = env.checkpoint()
+    assert published is not None and published["status"] == "done"
+    # published without a rebuild
+    assert [c["invocation_id"] for c in published["chunks"]] == [
+        c["invocation_id"] for c in planned["chunks"]
+    ]
+    assert env.table_hash() == reference.table_hash()
+    (log_row,) = env.query(
+        "select start_date, end_date, rows_published, rows_replaced, "
+        "raw_loaded_at is not null, rolled_back_at from "
+        "nba_analytics.backfill_publishes"
+    )
+    assert [str(v) for v in log_row[:2]] == [SUB["start"], SUB["end"]]
+    assert log_row[2] == log_row[3] and log_row[4] is True and log_row[5] is None
+
+    code, output = env.run("--rollback", **SUB)
+    assert code == 0, output
+    assert env.table_hash() == earlier
+    assert env.query(
+        "select rolled_back_at is not null from nba_analytics.backfill_publishes"
+    ) == [(True,)]
     checkpoint = env.checkpoint()
     assert checkpoint is not None and checkpoint["status"] == "rolled_back"
+
+
+def test_publish_only_refuses_a_range_whose_raw_data_changed(
+    reference: RunnerEnv, tmp_path: Path
+) -> None:
+    env = copy_env(reference, tmp_path)
+    code, output = env.run("--skip-sample", "--no-publish", **SUB)
+    assert code == 0, output
+    env.execute(
+        f"update {BDL} set processed_at = processed_at + interval 1 day "
+        f"where {PART} and player_lookup = (select min(player_lookup) from {BDL} "
+        f"where {PART})"
+    )
+    live = env.table_hash()
+    code, output = env.run("--skip-sample", "--publish-only", **SUB)
+    assert code == 1
+    assert "changed since it was audited" in output and "--no-resume" in output
+    assert env.table_hash() == live
+
+
+@pytest.mark.parametrize("moment", ["first chunk", "publish"])
+def test_a_lost_state_folder_never_costs_the_rows_a_rollback_restores(
+    reference: RunnerEnv, tmp_path: Path, moment: str
+) -> None:
+    """kill -9, the state folder lost, a rerun, then --rollback: the rows from
+    before any backfill come back (issue: a second backup used to overwrite
+    the first with half-written rows)."""
+    env = copy_env(reference, tmp_path)
+    _incident(env)
+    original = env.table_hash()
+    log = tmp_path / "killed.log"
+    _kill_9_at(env, log, moment)
+    shutil.rmtree(env.state)
+
+    code, output = env.run("--skip-sample", **SUB)
+    assert code == 0, output
+    assert env.table_hash() == reference.table_hash()
+
+    code, output = env.run("--rollback", **SUB)
+    assert code == 0, output
+    assert env.table_hash() == original

@@ -1,4 +1,4 @@
-"""The runner's pure parts: chunking, checkpoint, lock, gates, retries, usage."""
+"""The runner's pure parts: chunking, checkpoint, lock, verdicts, retries, usage."""
 
 from __future__ import annotations
 
@@ -18,21 +18,16 @@ from backfill_runner.checkpoint import (
     ChunkStatus,
 )
 from backfill_runner.cli import main
+from backfill_runner.context import RunContext
 from backfill_runner.dbt_session import Invocation, NodeOutcome, is_transient
 from backfill_runner.errors import AlreadyRunning, UsageError
-from backfill_runner.figures import MonthFigures, RawFigures, logged_summary_figures
-from backfill_runner.gates import (
-    Verdict,
-    coverage_gates,
-    months_gate,
-    null_band_gate,
-    preflight_gate,
-)
+from backfill_runner.figures import logged_summary_figures
 from backfill_runner.lock import TargetLock, pid_is_running
 from backfill_runner.plan import ChunkSize, DateRange, make_range, split_range
 from backfill_runner.progress import Console
-from backfill_runner.runner import Backfill
-from backfill_runner.settings import GateSettings, RunOptions, load_gate_settings
+from backfill_runner.publishing import RangeDiff
+from backfill_runner.settings import RunOptions, load_gate_settings
+from backfill_runner.verdicts import TestVerdict, blocking, problems, summary
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -204,7 +199,7 @@ def test_a_crash_while_saving_keeps_the_old_checkpoint(
 
 
 def test_resume_retries_every_chunk_not_done_in_date_order() -> None:
-    """Bug 8: a failed early chunk is retried even when later ones are done."""
+    """resume-skips-failures: a failed early chunk is retried, later ones done."""
     checkpoint = _checkpoint()
     january, february, march = checkpoint.chunks
     january.status = ChunkStatus.FAILED
@@ -263,55 +258,58 @@ def test_a_stale_lock_is_taken_over_with_a_notice(tmp_path: Path) -> None:
     assert len(notices) == 1 and f"pid {dead.pid}" in notices[0]
 
 
-# ------------------------------------------------------------------ gates
+# ------------------------------------------------------------------ verdicts
 
 
-@pytest.fixture(scope="module")
-def settings() -> GateSettings:
-    return load_gate_settings(PROJECT_DIR)
-
-
-@pytest.mark.parametrize(
-    ("null_rows", "verdict"),
-    [
-        (0, Verdict.OK),
-        (9, Verdict.OK),
-        (10, Verdict.WARN),
-        (50, Verdict.WARN),
-        (51, Verdict.ERROR),
-    ],
-)
-def test_preflight_bands(
-    null_rows: int, verdict: Verdict, settings: GateSettings
-) -> None:
-    # the worse source counts: the gamebook's active rows here
-    gate = preflight_gate(RawFigures(1000, null_rows, 1000, 0), settings)
-    assert gate.verdict is verdict
-
-
-def _month(month: str, rows: int, nulls: int, active: int, raw: int) -> MonthFigures:
-    return MonthFigures(d(month), 2021, rows, nulls, active, 0, raw, raw)
-
-
-def test_range_gates_name_value_and_band(settings: GateSettings) -> None:
-    months = [
-        _month("2021-11-01", 1000, 400, 600, 800),  # 40% NULL, coverage 75%
-        _month("2021-12-01", 1000, 950, 50, 800),  # 95% NULL, coverage 6%
-        _month("2022-01-01", 0, 0, 0, 500),  # raw rows but no summary rows
+def test_verdicts_are_dbt_statuses_and_only_fail_and_error_block() -> None:
+    verdicts = [
+        TestVerdict("a", "pass"),
+        TestVerdict("b", "warn", 1, "Got 1 result, configured to warn if >= 1"),
+        TestVerdict("c", "fail", 2, "Got 2 results, configured to fail if != 0"),
+        TestVerdict("d", "error", None, "Database Error"),
     ]
-    assert null_band_gate(months[:1], settings).verdict is Verdict.OK
-    assert (
-        null_band_gate(months, settings).verdict is Verdict.ERROR
-    )  # 1,350 of 2,000 rows: 67.5%
-    overall, by_month = coverage_gates(months, settings)
-    assert overall.value == "31.0%" and overall.verdict is Verdict.ERROR
-    assert (
-        by_month.value.startswith("worst 2022-01") and by_month.verdict is Verdict.ERROR
+    assert [v.name for v in problems(verdicts)] == ["b", "c", "d"]
+    assert [v.name for v in blocking(verdicts)] == ["c", "d"]
+    assert summary(verdicts) == "1 passed, 1 warned, 1 failed, 1 errored"
+    assert verdicts[2].headline() == (
+        "dbt test c fail: Got 2 results, configured to fail if != 0"
     )
-    gate = months_gate(months, settings)
-    assert gate.verdict is Verdict.ERROR
-    assert (
-        "2021-12 is 95.00% NULL" in gate.detail and "2022-01 has no rows" in gate.detail
+
+
+def test_failing_rows_are_shown_with_where_the_rest_is_kept() -> None:
+    verdict = TestVerdict(
+        "pgs_team_minutes_add_up",
+        "fail",
+        1,
+        stored_in='"db"."nba_backfill_audit_failures"."pgs_team_minutes_add_up"',
+        rows=[{"game_id": "20220112_NOP_ORL", "team_abbr": "NOP",
+               "observed_minutes": 214.2, "expected_minutes": 240}],
+    )  # fmt: skip
+    assert verdict.row_lines() == [
+        "game_id=20220112_NOP_ORL team_abbr=NOP observed_minutes=214.2 "
+        "expected_minutes=240",
+        'all failing rows: "db"."nba_backfill_audit_failures".'
+        '"pgs_team_minutes_add_up"',
+    ]
+    assert TestVerdict.from_dict(verdict.to_dict()) == verdict
+
+
+def test_a_diff_is_empty_only_without_added_removed_or_changed_rows() -> None:
+    base = {
+        "start_date": "2022-01-01", "end_date": "2022-01-31",
+        "live_relation": "l", "audit_relation": "a", "live_exists": True,
+        "added": 0, "removed": 0, "changed": 0, "live_rows": 10,
+        "audit_rows": 10, "live_minutes_null": 4, "audit_minutes_null": 4,
+    }  # fmt: skip
+    assert RangeDiff.from_dict(base).is_empty
+    for key in ("added", "removed", "changed"):
+        assert not RangeDiff.from_dict({**base, key: 1}).is_empty
+    changed = RangeDiff.from_dict(
+        {**base, "changed": 1, "changed_columns": {"plus_minus": 1}}
+    )
+    assert changed.headline() == (
+        "diff vs live: 0 added, 0 removed, 1 changed (by column: plus_minus 1); "
+        "minutes NULL 40.00% -> 40.00%"
     )
 
 
@@ -357,9 +355,9 @@ class _FlakySession:
         return Invocation(args[0], ok, f"id{self.calls}", [node], None)
 
 
-def _backfill(
+def _context(
     tmp_path: Path, session: object, sleeps: list[float], retries: int
-) -> Backfill:
+) -> RunContext:
     (tmp_path / "profiles.yml").write_text("{}\n")
     options = RunOptions(
         range=DateRange(d("2022-01-01"), d("2022-01-31")),
@@ -372,7 +370,7 @@ def _backfill(
         retries=retries,
         retry_backoff_s=2.0,
     )
-    return Backfill(
+    return RunContext(
         options,
         Console(stream=io.StringIO()),
         load_gate_settings(PROJECT_DIR),
@@ -384,8 +382,8 @@ def _backfill(
 def test_transient_errors_are_retried_with_backoff(tmp_path: Path) -> None:
     session = _FlakySession(2, "429 Too Many Requests: rate limit exceeded")
     sleeps: list[float] = []
-    runner = _backfill(tmp_path, session, sleeps, retries=3)
-    invocation = runner._invoke("chunk", "build", window=runner.window)
+    runner = _context(tmp_path, session, sleeps, retries=3)
+    invocation = runner.invoke("chunk", "build", window=runner.window)
     assert invocation.success and session.calls == 3
     assert sleeps == [2.0, 4.0]
 
@@ -393,16 +391,16 @@ def test_transient_errors_are_retried_with_backoff(tmp_path: Path) -> None:
 def test_other_errors_are_not_retried(tmp_path: Path) -> None:
     session = _FlakySession(5, "Binder Error: column x not found")
     sleeps: list[float] = []
-    runner = _backfill(tmp_path, session, sleeps, retries=3)
-    invocation = runner._invoke("chunk", "build", window=runner.window)
+    runner = _context(tmp_path, session, sleeps, retries=3)
+    invocation = runner.invoke("chunk", "build", window=runner.window)
     assert not invocation.success and session.calls == 1 and sleeps == []
 
 
 def test_retries_run_out(tmp_path: Path) -> None:
     session = _FlakySession(9, "Connection reset by peer")
     sleeps: list[float] = []
-    runner = _backfill(tmp_path, session, sleeps, retries=2)
-    invocation = runner._invoke("chunk", "build", window=runner.window)
+    runner = _context(tmp_path, session, sleeps, retries=2)
+    invocation = runner.invoke("chunk", "build", window=runner.window)
     assert not invocation.success and invocation.transient and session.calls == 3
 
 
@@ -426,7 +424,7 @@ def test_logged_figures_count_only_for_their_own_range() -> None:
 
 def test_contiguous_runs_split_at_every_gap() -> None:
     from backfill_runner.checkpoint import ChunkRecord
-    from backfill_runner.runner import contiguous_runs
+    from backfill_runner.chunks import contiguous_runs
 
     days = ["2022-01-01", "2022-01-02", "2022-01-04", "2022-01-05", "2022-01-09"]
     records = [ChunkRecord(start=day, end=day) for day in days]

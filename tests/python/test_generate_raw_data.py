@@ -23,7 +23,7 @@ BOXSCORES = "nba_raw.bdl_player_boxscores"
 
 
 def reference_lookup(name: str) -> str:
-    """domain.md's player_lookup rule, written independently of the generator."""
+    """docs/domain.md's player_lookup rule, written apart from the generator."""
     text = "".join(
         ch
         for ch in unicodedata.normalize("NFKD", name)

@@ -107,7 +107,7 @@ def test_primary_key_and_ranges_fail(broken: DbtHarness) -> None:
 def test_partial_write_fails_games_complete_and_players_kept(
     broken: DbtHarness,
 ) -> None:
-    # bug 5: one team of one game not written
+    # partial-write-success: one team of one game not written
     result = break_and_test(
         broken,
         [
@@ -125,7 +125,7 @@ def test_partial_write_fails_games_complete_and_players_kept(
 
 
 def test_skipped_day_and_month_fail_the_gap_tests(broken: DbtHarness) -> None:
-    # bug 8: a resume that skipped earlier failed days
+    # resume-skips-failures: a resume that skipped earlier failed days
     result = break_and_test(
         broken,
         [
@@ -147,7 +147,7 @@ def test_team_minutes_and_status_rules_fail(broken: DbtHarness) -> None:
     result = break_and_test(
         broken,
         [
-            # one player's minutes 5 off (bug 3-like rounding or a wrong parse)
+            # one player's minutes 5 off (integer-rounding-like, or a wrong parse)
             f"update {SUMMARY} set minutes_played = minutes_played + 5 "
             f"where game_id || player_lookup = (select game_id || max(player_lookup)"
             f" from {SUMMARY} where is_active and primary_source_used = "
@@ -156,7 +156,7 @@ def test_team_minutes_and_status_rules_fail(broken: DbtHarness) -> None:
             f"update {SUMMARY} set points = 4 where game_id || player_lookup = ("
             f"select game_id || max(player_lookup) from {SUMMARY} where "
             f"player_status = 'dnp' group by game_id order by game_id desc limit 1)",
-            # bug 9: usage_rate hard-coded to null on one day
+            # usage-rate-48-minutes: usage_rate hard-coded to null on one day
             f"update {SUMMARY} set usage_rate = null where game_date = "
             "date '2022-01-05'",
         ],
@@ -213,8 +213,9 @@ def test_null_band_warns_then_errors(broken: DbtHarness) -> None:
 
 
 def test_volume_and_coverage_warn_on_lost_rows(broken: DbtHarness) -> None:
-    # bug 5 and 10: most of the rows never written; the fixed bands only warn
-    # (the raw-derived row check fails on them: test_raw_derived_checks.py)
+    # partial-write-success, wrong-validation-bands: most rows never written;
+    # the fixed bands only warn (the raw-derived row check fails: see
+    # test_raw_derived_checks.py)
     result = break_and_test(
         broken,
         [f"delete from {SUMMARY} where hash(player_lookup) % 2 = 0"],
@@ -235,7 +236,7 @@ def test_raw_feed_problems_fail_the_staging_tests(broken: DbtHarness) -> None:
             f"update {GAMEBOOK} set minutes = '75:00' where game_id || player_lookup"
             f" = (select game_id || max(player_lookup) from {GAMEBOOK} where "
             "player_status = 'active' group by game_id order by game_id limit 1)",
-            # bug 4: one game written HOME_AWAY
+            # game-id-orientation: one game written HOME_AWAY
             f"update {BOXSCORES} set game_id = concat(split_part(game_id, '_', 1), "
             "'_', home_team_abbr, '_', away_team_abbr) where game_id = ("
             f"select min(game_id) from {BOXSCORES} where game_date > "
@@ -258,7 +259,7 @@ def test_raw_feed_problems_fail_the_staging_tests(broken: DbtHarness) -> None:
 
 
 def test_spot_check_fails_on_integer_minutes(broken: DbtHarness) -> None:
-    # bug 3: minutes stored as integers ("30:02" still 30, "44:18" now 44)
+    # integer-rounding: minutes stored as integers ("30:02" still 30, "44:18" now 44)
     result = break_and_test(
         broken,
         [f"update {SUMMARY} set minutes_played = round(minutes_played, 0)"],
@@ -273,13 +274,14 @@ def test_spot_check_fails_on_integer_minutes(broken: DbtHarness) -> None:
 # ------------------------------------------------------------------ the incident
 
 # Only integer-like strings survive, the rest turn NULL: what the generic numeric
-# clean-up did to the "minutes" column before the parser ran (bug 1).
+# clean-up did to the "minutes" column before the parser ran (mmss-coercion).
 COERCE_GAMEBOOK_MINUTES = (
     f"update {GAMEBOOK} set minutes = case when regexp_full_match(trim(minutes), "
     f"'[0-9]+') then minutes end where {INCIDENT_DAYS}"
 )
 # The original processor consulted the fallback only for games the gamebook lacked
-# (bug 6), so nothing filled the lost minutes: the fallback has none for the week.
+# (game-level-fallback), so nothing filled the lost minutes: the fallback has none
+# for the week.
 NO_FALLBACK_FOR_THE_WEEK = f"delete from {BOXSCORES} where {INCIDENT_DAYS}"
 
 # What the incident turns red when the runner tests the week (start_date/end_date)

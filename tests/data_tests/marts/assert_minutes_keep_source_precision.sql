@@ -1,8 +1,8 @@
--- Minutes keep the source's precision (bug 3: "36:30" stored as 36, banker's
--- rounding; bug 1: "MM:SS" lost altogether). For every gold row whose gamebook
--- minutes were read, minutes_played is the raw seconds / 60 rounded half up to
--- 0.1, i.e. within 0.05 minutes. One row per row that is not, with the raw
--- value.
+-- Minutes keep the source's precision (integer-rounding: "36:30" stored as 36,
+-- banker's rounding; mmss-coercion: "MM:SS" lost altogether; see
+-- docs/domain.md). For every gold row whose gamebook minutes were read,
+-- minutes_played is the raw seconds / 60 rounded half up to 0.1, i.e. within
+-- 0.05 minutes. One row per row that is not, with the raw value.
 
 with
 

@@ -4,8 +4,9 @@
 -- minutes and no stats) and a player who played but whom no feed gives
 -- minutes. The expected count comes from the raw rows of the same range, so
 -- it holds for any feed, with or without inactive players, where the fixed
--- NULL band of 35-45% does not (bug 10). NULL minutes for a player the feeds
--- say played breaks it (bug 1). One row per game with both counts.
+-- NULL band of 35-45% does not (wrong-validation-bands). NULL minutes for a
+-- player the feeds say played breaks it (mmss-coercion). One row per game
+-- with both counts.
 
 with
 

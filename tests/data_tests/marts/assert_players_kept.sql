@@ -1,9 +1,9 @@
--- Players kept (bug 6: the fallback was used only for games with no gamebook
--- rows at all, so a player missing from the gamebook of a game it did have was
--- lost, about 119 a day). Everyone who played in either feed, in a game the
--- summary covers, has a summary row. Played: active on the gamebook, or more
--- than 0 minutes or any recorded stat in Ball Don't Lie. One row per lost
--- player.
+-- Players kept (game-level-fallback, docs/domain.md: the fallback was used only
+-- for games with no gamebook rows at all, so a player missing from the gamebook
+-- of a game it did have was lost, about 119 a day). Everyone who played in
+-- either feed, in a game the summary covers, has a summary row. Played: active
+-- on the gamebook, or more than 0 minutes or any recorded stat in Ball Don't
+-- Lie. One row per lost player.
 
 with
 

@@ -1,7 +1,8 @@
 -- Spot checks: every seeded known (game, player) in range is in the summary
 -- with exactly the seeded minutes_played and points (null-safe: a dnp's are
 -- null). The seed's minutes were worked out by hand from the raw strings, so a
--- parsing, rounding or source-priority change shows up here (bugs 1, 2, 3, 6).
+-- parsing, rounding or source-priority change shows up here (mmss-coercion,
+-- zero-as-missing, integer-rounding, game-level-fallback; docs/domain.md).
 -- Only seeded games that are on the loaded schedule as summarised games are
 -- checked, so a smaller window of data skips the others. One row per mismatch
 -- with both values.

@@ -1,7 +1,7 @@
 -- Status consistency: dnp and inactive rows have null minutes and null stats,
--- and is_active agrees with player_status. Parsing is separate from status (bug
--- 2 let a parsing rule decide who played). One row per inconsistent row, naming
--- the columns that break the rule.
+-- and is_active agrees with player_status. Parsing is separate from status
+-- (zero-as-missing, docs/domain.md, let a parsing rule decide who played). One
+-- row per inconsistent row, naming the columns that break the rule.
 
 {%- set stats = ['minutes_played'] + box_score_stat_columns() + [
     'ts_pct', 'efg_pct', 'usage_rate'] %}

@@ -2,7 +2,8 @@
 -- either feed lists for the summarised games of the range, from the newest
 -- load of each feed (int_player_games__raw_listing). The expected rows come
 -- from the raw rows of the same range, so this holds for any range, season or
--- feed, where a fixed volume band describes one feed over one window (bug 10).
+-- feed, where a fixed volume band describes one feed over one window
+-- (wrong-validation-bands).
 -- A dropped player, a row left over from an older load or a duplicated row
 -- breaks it. One row per (game, player) with the feeds listing it and the
 -- summary rows found.

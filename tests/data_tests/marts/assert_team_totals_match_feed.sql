@@ -4,7 +4,8 @@
 -- without minutes took the fallback's. Minutes are stored to 0.1, so each row
 -- may differ by 0.05. The expected sums come from the raw rows of the same
 -- range (each player once), so this holds for any range or feed. A duplicated
--- row, a stat from an older load or a lost minute breaks it (bugs 1, 3, 6).
+-- row, a stat from an older load or a lost minute breaks it (mmss-coercion,
+-- integer-rounding, game-level-fallback).
 -- One row per team-game and feed with both sums.
 
 with

@@ -1,8 +1,9 @@
--- usage_rate follows domain.md section 4 with the game's real team minutes (bug
--- 9: first hard-coded to null, then computed with 48 team minutes, wrong for
--- overtime games). Recomputed from the summary's own rows: the team totals from
--- the same players, team minutes 240 + 25 per overtime. One row per player
--- whose usage_rate is off by more than 0.1 (its rounding), or missing.
+-- usage_rate follows the rule of docs/domain.md with the game's real team
+-- minutes (usage-rate-48-minutes: first hard-coded to null, then computed with
+-- 48 team minutes, wrong for overtime games). Recomputed from the summary's own
+-- rows: the team totals from the same players, team minutes 240 + 25 per
+-- overtime. One row per player whose usage_rate is off by more than 0.1 (its
+-- rounding), or missing.
 
 with
 

@@ -6,7 +6,7 @@ array literal (one statement per batch). The emulator serves neither streaming
 inserts, JSON/Parquet load jobs nor query parameters, and a CSV load job is about
 eight times slower; this is valid BigQuery SQL too.
 
-The production layout of nba_raw (domain.md section 3): the player feeds are
+The production layout of nba_raw (docs/domain.md): the player feeds are
 partitioned by game_date, and Ball Don't Lie requires a partition filter. The
 emulator rejects ``require_partition_filter``, so that option is not set here
 and the suite cannot prove every raw scan filters on game_date (see the README's

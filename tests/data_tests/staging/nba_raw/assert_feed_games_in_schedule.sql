@@ -1,8 +1,8 @@
 -- The feeds' games are on the schedule: every game_id a feed sends for a date
 -- is the canonical id of a scheduled game on that date (a postponed game is on
--- its make-up date). An id in the wrong orientation (bug 4) or a game the
--- schedule lacks would silently drop out of the summary's inner join. One row
--- per game.
+-- its make-up date). An id in the wrong orientation (game-id-orientation,
+-- docs/domain.md) or a game the schedule lacks would silently drop out of the
+-- summary's inner join. One row per game.
 
 with
 

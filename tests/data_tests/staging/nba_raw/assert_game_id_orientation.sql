@@ -1,9 +1,9 @@
--- game_id orientation (bug 4: one table wrote YYYYMMDD_HOME_AWAY, joins matched
--- 49.7% of games and nothing failed). Every feed's game_id is the canonical
--- YYYYMMDD_AWAY_HOME: eight digits equal to the game date, then the feed's own
--- away and home teams, two different codes. The schedule's rebuilt id follows
--- the same rule. One row per wrong id: the feed, the id, what it should be, and
--- why.
+-- game_id orientation (game-id-orientation, docs/domain.md: one table wrote
+-- YYYYMMDD_HOME_AWAY, joins matched 49.7% of games and nothing failed). Every
+-- feed's game_id is the canonical YYYYMMDD_AWAY_HOME: eight digits equal to the
+-- game date, then the feed's own away and home teams, two different codes. The
+-- schedule's rebuilt id follows the same rule. One row per wrong id: the feed,
+-- the id, what it should be, and why.
 
 with
 

@@ -1,8 +1,8 @@
 -- No corrupt minutes in either feed: a value the parser cannot read, or reads
 -- as negative, over 70 minutes or with seconds over 60, is flagged in staging
--- and never turned into a number (bug 1 turned "45:58" into NaN without a
--- word). One row per corrupt value, naming the feed, game, player and raw
--- value.
+-- and never turned into a number (mmss-coercion, docs/domain.md, turned "45:58"
+-- into NaN without a word). One row per corrupt value, naming the feed, game,
+-- player and raw value.
 
 with
 

@@ -1,6 +1,7 @@
--- Zero is not missing (bug 2): a raw value that spells zero minutes ("00", "0",
--- "0:00", "00:00") is parsed to 0 seconds, never to null. One row per value
--- that was not, naming the feed, game, player and raw value.
+-- Zero is not missing (zero-as-missing, docs/domain.md): a raw value that
+-- spells zero minutes ("00", "0", "0:00", "00:00") is parsed to 0 seconds,
+-- never to null. One row per value that was not, naming the feed, game,
+-- player and raw value.
 
 with
 

@@ -1,0 +1,175 @@
+{#- What publishing a range would change: the audit copy of the summary against
+    the live table over start_date..end_date, by key (game_id, player_lookup).
+
+        dbt run-operation diff_range \
+            --args '{start_date: 2022-01-10, end_date: 2022-01-16}'
+
+    Rows added (only in the audit copy), removed (only live), changed (a column
+    differs), how many rows changed in each column, a few example keys of each
+    kind, and the minutes NULL rate before (live) and after (audit). The runner
+    reads the result from the debug event "range diff {json}"; a by-hand run
+    prints it. -#}
+{% macro diff_range(start_date, end_date, examples=3, live_schema='nba_analytics',
+                    audit_schema='nba_backfill_audit') %}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set relations = backfill_summary_relations(
+        live_schema=live_schema, audit_schema=audit_schema
+    ) -%}
+    {%- if not relations.audit_exists -%}
+        {{ exceptions.raise_compiler_error(
+            "no audit copy " ~ relations.audit ~ " to compare: run the backfill "
+            ~ "(or dbt build --vars '{backfill_audit: true, ...}') first"
+        ) }}
+    {%- endif -%}
+    {%- set predicate = backfill_runner_range_predicate(
+        'game_date', start_date, end_date
+    ) -%}
+    {%- set keys = ['game_id', 'player_lookup'] -%}
+    {%- set columns = adapter.get_columns_in_relation(relations.audit)
+        | map(attribute='name') | reject('in', keys) | list -%}
+    {%- set live_sql -%}
+        {%- if relations.live_exists -%}
+            select * from {{ relations.live }} where {{ predicate }}
+        {%- else -%}
+            select * from {{ relations.audit }} where 1 = 0
+        {%- endif -%}
+    {%- endset -%}
+    {%- set compared_sql -%}
+        with
+
+        audit_rows as (
+            select * from {{ relations.audit }} where {{ predicate }}
+        ),
+
+        live_rows as ({{ live_sql }}),
+
+        joined as (
+            select
+                coalesce(audit_rows.game_id, live_rows.game_id) as game_id,
+                coalesce(audit_rows.player_lookup, live_rows.player_lookup)
+                    as player_lookup,
+                audit_rows.game_id is not null as in_audit,
+                live_rows.game_id is not null as in_live,
+                audit_rows.minutes_played is null as audit_minutes_null,
+                live_rows.minutes_played is null as live_minutes_null,
+                {%- for column in columns %}
+                case
+                    when audit_rows.game_id is not null
+                        and live_rows.game_id is not null
+                        and audit_rows.{{ adapter.quote(column) }}
+                        is distinct from live_rows.{{ adapter.quote(column) }}
+                        then 1 else 0
+                end as changed__{{ column }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            from audit_rows
+            full outer join live_rows
+                on
+                    audit_rows.game_id = live_rows.game_id
+                    and audit_rows.player_lookup = live_rows.player_lookup
+        ),
+
+        classified as (
+            select
+                *,
+                case
+                    when not in_live then 'added'
+                    when not in_audit then 'removed'
+                    when (
+                        {%- for column in columns %}
+                        changed__{{ column }}{{ ' +' if not loop.last }}
+                        {%- endfor %}
+                    ) > 0 then 'changed'
+                    else 'same'
+                end as change
+            from joined
+        )
+    {%- endset -%}
+    {%- set column_sums = [] -%}
+    {%- for column in columns -%}
+        {%- do column_sums.append(
+            'sum(changed__' ~ column ~ ') as changed__' ~ column
+        ) -%}
+    {%- endfor -%}
+    {%- set totals = run_query(compared_sql ~ "
+        select
+            count(*) as compared_keys,
+            sum(case when change = 'added' then 1 else 0 end) as added,
+            sum(case when change = 'removed' then 1 else 0 end) as removed,
+            sum(case when change = 'changed' then 1 else 0 end) as changed,
+            sum(case when in_live then 1 else 0 end) as live_rows,
+            sum(case when in_live and live_minutes_null then 1 else 0 end)
+                as live_minutes_null,
+            sum(case when in_audit then 1 else 0 end) as audit_rows,
+            sum(case when in_audit and audit_minutes_null then 1 else 0 end)
+                as audit_minutes_null,
+            " ~ column_sums | join(',\n            ') ~ "
+        from classified") -%}
+    {%- set row = totals.rows[0] -%}
+    {%- set counts = {} -%}
+    {%- for name in totals.column_names -%}
+        {%- do counts.update({name: (row[name] or 0) | int}) -%}
+    {%- endfor -%}
+    {%- set changed_columns = {} -%}
+    {%- for column in columns -%}
+        {%- if counts['changed__' ~ column] > 0 -%}
+            {%- do changed_columns.update({column: counts['changed__' ~ column]}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set changed_list = [] -%}
+    {%- for column in columns -%}
+        {%- do changed_list.append(
+            "case when changed__" ~ column ~ " = 1 then '" ~ column ~ " ' else '' end"
+        ) -%}
+    {%- endfor -%}
+    {%- set example_rows = run_query(compared_sql ~ ",
+        ranked as (
+            select
+                change,
+                game_id,
+                player_lookup,
+                concat(" ~ changed_list | join(', ') ~ ") as changed_columns,
+                row_number() over (
+                    partition by change order by game_id, player_lookup
+                ) as example_rank
+            from classified
+            where change != 'same'
+        )
+        select change, game_id, player_lookup, changed_columns
+        from ranked
+        where example_rank <= " ~ (examples | int) ~ "
+        order by change, game_id, player_lookup") -%}
+    {%- set example_list = [] -%}
+    {%- for example in example_rows.rows -%}
+        {%- do example_list.append({
+            'change': example[0],
+            'game_id': example[1],
+            'player_lookup': example[2],
+            'changed_columns': (example[3] or '') | trim,
+        }) -%}
+    {%- endfor -%}
+    {%- set result = {
+        'start_date': start_date | string,
+        'end_date': end_date | string,
+        'live_relation': relations.live | string,
+        'audit_relation': relations.audit | string,
+        'live_exists': relations.live_exists,
+        'added': counts.added,
+        'removed': counts.removed,
+        'changed': counts.changed,
+        'live_rows': counts.live_rows,
+        'audit_rows': counts.audit_rows,
+        'live_minutes_null': counts.live_minutes_null,
+        'audit_minutes_null': counts.audit_minutes_null,
+        'changed_columns': changed_columns,
+        'examples': example_list,
+    } -%}
+    {%- do result.update(backfill_raw_state(predicate)) -%}
+    {%- do backfill_log_result('range diff', result) -%}
+    {%- do log(
+        'diff ' ~ relations.audit ~ ' vs ' ~ relations.live ~ ' over '
+        ~ start_date ~ '..' ~ end_date ~ ': ' ~ counts.added ~ ' added, '
+        ~ counts.removed ~ ' removed, ' ~ counts.changed ~ ' changed; '
+        ~ 'changed per column ' ~ tojson(changed_columns), info=true
+    ) -%}
+    {{ return(result) }}
+{% endmacro %}

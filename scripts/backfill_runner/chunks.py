@@ -1,0 +1,269 @@
+"""Building the range into the audit copy: the upstream work tables, the sample
+week, then every chunk not done yet, in date order, checkpointed one by one."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from dbt_common.events.base_types import EventMsg
+
+from backfill_runner.checkpoint import ChunkRecord, ChunkStatus, RunStatus, now_iso
+from backfill_runner.context import RunContext
+from backfill_runner.dbt_session import Invocation
+from backfill_runner.errors import ChunkFailed, DbtError, GateFailed
+from backfill_runner.figures import (
+    SummaryFigures,
+    daily_summary_figures,
+    logged_summary_figures,
+    summary_figures,
+)
+from backfill_runner.plan import DateRange
+from backfill_runner.progress import Progress
+from backfill_runner.settings import MODEL_NAME
+from backfill_runner.signals import interrupt_requested, raise_if_interrupted
+from backfill_runner.validation import (
+    CHUNK_SELECTOR,
+    SAMPLE_SELECTOR,
+    UPSTREAM_SELECTOR,
+    announce,
+    judged,
+)
+from backfill_runner.verdicts import TestVerdict, blocking, pct, problems, summary
+
+
+def contiguous_runs(records: list[ChunkRecord]) -> list[list[ChunkRecord]]:
+    """Chunks in date order, split wherever one does not start the day after the
+    previous one ends (a resumed run's gaps)."""
+    runs: list[list[ChunkRecord]] = []
+    for record in records:
+        if runs and runs[-1][-1].range.end + timedelta(days=1) == record.range.start:
+            runs[-1].append(record)
+        else:
+            runs.append([record])
+    return runs
+
+
+def _node_errors(invocation: Invocation) -> str:
+    errors = [
+        f"{n.resource_type} {n.name}: {n.message}"
+        for n in invocation.nodes
+        if n.status == "error" and n.resource_type not in ("test", "unit_test")
+    ]
+    return "; ".join(errors) or invocation.error or "dbt reported no detail"
+
+
+def build_error(label: str, invocation: Invocation, failed: list[TestVerdict]) -> str:
+    if failed:
+        return f"{label} failed: " + "; ".join(v.headline() for v in failed)
+    retried = " (transient; retries used up)" if invocation.transient else ""
+    return f"{label} failed{retried}: {_node_errors(invocation)}"
+
+
+def build_upstream(ctx: RunContext) -> None:
+    """Seeds (the tests read them) and the upstream work tables, once per run.
+
+    Staged, staging and intermediate are tables over the whole range, so the
+    chunks, the final tests and the figures all read one consistent build; a
+    resumed run stages the whole range again (seconds, like one dbt run).
+    """
+    seeds = ctx.invoke("seeds", "seed", window=ctx.window)
+    upstream = ctx.invoke(
+        "upstream work tables",
+        "run",
+        "--selector",
+        UPSTREAM_SELECTOR,
+        window=ctx.window,
+    )
+    for what, invocation in (
+        ("loading the seeds", seeds),
+        ("the upstream work tables", upstream),
+    ):
+        if not invocation.success:
+            raise DbtError(f"{what} failed: {_node_errors(invocation)}")
+    loaded = sum(n.resource_type == "seed" for n in seeds.nodes)
+    built = sum(n.resource_type == "model" for n in upstream.nodes)
+    upstream_text = (
+        f"{built} staging and intermediate work tables built over {ctx.window.label}"
+        if built
+        else "staging and intermediate compile into each chunk's query "
+        "(--no-stage-upstream)"
+    )
+    ctx.console.info(f"upstream: {loaded} seeds loaded, {upstream_text}")
+
+
+def build(
+    ctx: RunContext, label: str, window: DateRange, selector: str | None
+) -> tuple[Invocation, list[TestVerdict]]:
+    """``dbt build --selector`` over one window into the audit copy, or a plain
+    ``dbt run`` of the summary without a selector (--no-chunk-tests)."""
+    # One relation is written: dbt looks it up instead of listing every
+    # relation of every schema first (~30 ms of each chunk here).
+    flags = ["--no-populate-cache"]
+    if ctx.microbatch:
+        flags += window.event_time_flags()
+    if selector is None:
+        invocation = ctx.invoke(
+            label, "run", "--select", MODEL_NAME, *flags, window=window
+        )
+        return invocation, []
+    invocation = ctx.invoke(
+        label, "build", "--selector", selector, *flags, window=window
+    )
+    verdicts = judged(ctx, invocation, window)
+    announce(ctx, label, verdicts)
+    return invocation, verdicts
+
+
+def build_sample(ctx: RunContext) -> None:
+    """The sample week first, judged by its own test (pgs_sample_week_null_band)."""
+    assert ctx.checkpoint is not None
+    sample = ctx.settings.sample_range
+    if ctx.options.skip_sample:
+        ctx.console.info("sample week: skipped (--skip-sample)")
+        return
+    if not ctx.window.contains(sample):
+        ctx.console.info(f"sample week {sample.label}: not inside the range, skipped")
+        return
+    done = ctx.checkpoint.sample
+    if done is not None and not blocking(TestVerdict.from_dict(v) for v in done):
+        ctx.console.info(f"sample week {sample.label}: passed earlier")
+        return
+    label = f"sample week {sample.label}"
+    ctx.console.info(f"{label}: building and testing")
+    invocation, verdicts = build(ctx, label, sample, SAMPLE_SELECTOR)
+    ctx.checkpoint.sample = [v.to_dict() for v in verdicts]
+    ctx.save()
+    failed = blocking(verdicts)
+    if failed:
+        raise GateFailed(f"stopped by the {build_error(label, invocation, failed)}")
+    if not invocation.success:
+        raise ChunkFailed(build_error(label, invocation, []))
+    ctx.console.info(f"{label}: {summary(verdicts)}")
+
+
+def build_chunks(ctx: RunContext) -> None:
+    assert ctx.checkpoint is not None
+    todo = ctx.checkpoint.not_done()
+    progress = Progress(
+        ctx.console, len(ctx.checkpoint.chunks), ctx.checkpoint.chunks_done
+    )
+    if ctx.microbatch:
+        for run in contiguous_runs(todo):
+            _batch_run(ctx, run, progress)
+    else:
+        for record in todo:
+            _chunk(ctx, record, progress)
+    ctx.console.clear_bar()
+
+
+def _chunk(ctx: RunContext, record: ChunkRecord, progress: Progress) -> None:
+    assert ctx.checkpoint is not None
+    window = record.range
+    label = f"chunk {window.label}"
+    started = time.monotonic()
+    try:
+        record.start_attempt()
+        # a signal held back during this save arrives right after it
+        ctx.save()
+        progress.starting(window)
+        invocation, verdicts = build(
+            ctx, label, window, CHUNK_SELECTOR if ctx.options.chunk_tests else None
+        )
+        record.invocation_id = invocation.invocation_id
+        record.warnings = [v for v in problems(verdicts) if v.status == "warn"]
+        failed = blocking(verdicts)
+        if not invocation.success or failed:
+            record.status = ChunkStatus.FAILED
+            record.updated_at = now_iso()
+            record.failed_tests = failed
+            record.error = build_error(label, invocation, failed)
+            record.duration_s = round(time.monotonic() - started, 3)
+            ctx.checkpoint.status = RunStatus.FAILED
+            ctx.save()
+            raise ChunkFailed(record.error)
+        # the post-hook's counts; a query only if they did not arrive
+        figures = logged_summary_figures(
+            invocation.range_figures, window
+        ) or summary_figures(ctx.session, window)
+        record.rows_written = figures.rows
+        record.minutes_null_rate = figures.null_rate
+        record.duration_s = round(time.monotonic() - started, 3)
+        record.status = ChunkStatus.DONE
+        record.updated_at = now_iso()
+        ctx.save()
+    except KeyboardInterrupt:
+        if record.status is not ChunkStatus.DONE:  # done and saved: keep it
+            record.status = ChunkStatus.INTERRUPTED
+            record.updated_at = now_iso()
+            record.error = "interrupted"
+            record.duration_s = round(time.monotonic() - started, 3)
+        ctx.checkpoint.status = RunStatus.INTERRUPTED
+        ctx.save()
+        raise
+    progress.finished(window, figures.rows, pct(figures.null_rate), record.duration_s)
+
+
+def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) -> None:
+    """Consecutive day chunks as the batches of one microbatch ``dbt run``.
+
+    dbt reports each batch as it ends; the checkpoint records it at once, so a
+    crash loses at most the batch being written, as with one invocation per
+    chunk. The rows of each day are counted in one query after the run. A batch
+    that dbt reports failed after a signal arrived was cut short by it: it is
+    recorded interrupted, never failed.
+    """
+    assert ctx.checkpoint is not None
+    window = DateRange(records[0].range.start, records[-1].range.end)
+    for record in records:
+        record.start_attempt()
+    ctx.save()
+    progress.starting(records[0].range)
+
+    def on_event(message: EventMsg) -> None:
+        if message.info.name != "LogBatchResult":
+            return
+        index = int(message.data.batch_index) - 1
+        if not 0 <= index < len(records):
+            return
+        record = records[index]
+        failed = str(message.data.status) in ("error", "skipped")
+        if failed and interrupt_requested():
+            return  # left running; mark_interrupted records it
+        record.status = ChunkStatus.FAILED if failed else ChunkStatus.DONE
+        record.duration_s = round(float(message.data.execution_time), 3)
+        record.updated_at = now_iso()
+        if failed:
+            record.error = f"batch {record.range.label}: {message.data.status}"
+        ctx.save()
+        if not failed:
+            progress.finished(record.range, None, "", record.duration_s)
+
+    ctx.session.listeners.append(on_event)
+    try:
+        invocation, _ = build(ctx, f"chunks {window.label}", window, None)
+        counts = daily_summary_figures(ctx.session, window)
+        raise_if_interrupted()
+    except KeyboardInterrupt:
+        ctx.mark_interrupted()
+        raise
+    finally:
+        ctx.session.listeners.remove(on_event)
+    for record in records:
+        if record.status is ChunkStatus.RUNNING:  # dbt never reported it
+            record.status = ChunkStatus.FAILED
+            record.error = build_error(f"chunk {record.range.label}", invocation, [])
+        if record.status is ChunkStatus.DONE:
+            figures = counts.get(record.range.start, SummaryFigures.empty())
+            record.rows_written = figures.rows
+            record.minutes_null_rate = figures.null_rate
+            progress.counted(figures.rows)
+    failed = [r for r in records if r.status is ChunkStatus.FAILED]
+    if failed:
+        ctx.checkpoint.status = RunStatus.FAILED
+    ctx.save()
+    if failed:
+        raise ChunkFailed(
+            f"{len(failed)} chunk(s) failed, first {failed[0].range.label}: "
+            f"{failed[0].error}"
+        )

@@ -1,0 +1,152 @@
+"""What every step of a run shares: the options, the console, the dbt session,
+the checkpoint and how a dbt command is invoked (retried on transient errors)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backfill_runner.checkpoint import (
+    Checkpoint,
+    CheckpointStore,
+    ChunkStatus,
+    RunStatus,
+    now_iso,
+)
+from backfill_runner.dbt_session import (
+    DbtSession,
+    Invocation,
+    TargetInfo,
+    describe_target,
+)
+from backfill_runner.errors import BackfillError
+from backfill_runner.plan import ChunkSize, DateRange
+from backfill_runner.progress import Console
+from backfill_runner.settings import MODEL_NAME, GateSettings, RunOptions
+from backfill_runner.signals import raise_if_interrupted, signals_held
+
+MAX_BACKOFF_S = 60.0
+
+
+@dataclass
+class RunContext:
+    """One runner invocation against one target."""
+
+    options: RunOptions
+    console: Console
+    settings: GateSettings
+    session: DbtSession
+    sleep: Callable[[float], None] = time.sleep
+    target: TargetInfo | None = field(default=None, init=False)
+    store: CheckpointStore | None = field(default=None, init=False)
+    checkpoint: Checkpoint | None = field(default=None, init=False)
+    # day chunks as dbt microbatch batches of one invocation (chunks.py)
+    microbatch: bool = field(default=False, init=False)
+    started: float = field(default_factory=time.monotonic, init=False)
+    # failing rows kept with dbt test --store-failures (off: a dry run writes
+    # nothing, and runs the failing test's SQL instead)
+    store_failures: bool = True
+
+    @property
+    def window(self) -> DateRange:
+        return self.options.range
+
+    def connect(self, audit: bool = True) -> None:
+        """Parse the project and find out where the target points.
+
+        With ``audit`` (every mode but the dry run) the summary and its tests are
+        the audit copy's (var backfill_audit): nothing the runner builds is
+        written into the live table except by the publish.
+        """
+        base_vars: dict[str, object] = {
+            "stage_upstream": self.options.stage_upstream,
+            "backfill_audit": audit,
+        }
+        if (
+            self.options.chunk_size is ChunkSize.DAY
+            and not self.options.chunk_tests
+            and self.options.stage_upstream
+        ):
+            # the model turns microbatch where its engine's strategy allows it
+            base_vars["backfill_batch_size"] = "day"
+        self.session.base_vars = base_vars
+        self.session.parse()
+        self.microbatch = (
+            self.session.model_config(MODEL_NAME).get("incremental_strategy")
+            == "microbatch"
+        )
+        self.target = describe_target(self.session)
+        self.store = CheckpointStore.for_run(
+            self.options.state_dir,
+            self.options.target,
+            self.target.identity,
+            MODEL_NAME,
+            self.window,
+        )
+
+    def save(self) -> None:
+        assert self.store is not None and self.checkpoint is not None
+        with signals_held():
+            self.store.save(self.checkpoint)
+
+    def load_checkpoint(self) -> Checkpoint | None:
+        assert self.store is not None
+        try:
+            return self.store.load()
+        except (ValueError, KeyError, TypeError) as error:
+            raise BackfillError(
+                f"checkpoint {self.store.path} is unreadable ({error}); "
+                "move it away or pass --no-resume"
+            ) from None
+
+    def discard_checkpoint(self) -> None:
+        """--no-resume: the old checkpoint goes, readable or not."""
+        assert self.store is not None
+        if self.store.path.exists():
+            self.store.path.unlink()
+            self.console.info(f"--no-resume: discarded {self.store.path}")
+
+    def invoke(self, what: str, *args: str, window: DateRange) -> Invocation:
+        """One dbt command, retried with backoff only on transient errors.
+
+        A signal that arrived during the call interrupts the run, whatever dbt
+        returned (signals.py).
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            invocation = self.session.invoke(*args, dbt_vars=window.as_vars())
+            raise_if_interrupted()
+            if invocation.success or not invocation.transient:
+                return invocation
+            if attempt > self.options.retries:
+                return invocation
+            delay = min(
+                self.options.retry_backoff_s * 2 ** (attempt - 1), MAX_BACKOFF_S
+            )
+            self.console.warn(
+                f"{what}: transient error, retry {attempt}/{self.options.retries} "
+                f"in {delay:.0f}s: {invocation.error or 'see the node messages'}"
+            )
+            self.sleep(delay)
+
+    def mark_interrupted(self) -> None:
+        """No chunk is left 'running' by a runner that is still alive to say so."""
+        assert self.checkpoint is not None
+        for chunk in self.checkpoint.chunks:
+            if chunk.status is ChunkStatus.RUNNING:
+                chunk.status = ChunkStatus.INTERRUPTED
+                chunk.error = "interrupted"
+                chunk.updated_at = now_iso()
+        self.checkpoint.status = RunStatus.INTERRUPTED
+        self.save()
+
+
+def default_log_file(options: RunOptions) -> Path:
+    return (
+        options.state_dir
+        / "logs"
+        / f"backfill_{options.target}_{options.range.slug}.log"
+    )

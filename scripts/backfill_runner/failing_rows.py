@@ -1,0 +1,66 @@
+"""Name the rows behind a failing or warning test, the way dbt keeps them.
+
+The tests that did not pass are run once more with ``dbt test --store-failures``
+over the same range: dbt writes each one's rows into a table of schema
+nba_backfill_audit_failures and reports where (the node's relation_name), and the
+first rows are read from there with ``dbt show``. A dry run writes nothing, so
+it runs the test's own compiled SQL through ``dbt show`` instead. Nothing
+re-implements a test; a passing run pays nothing for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from backfill_runner.dbt_session import DbtSession
+from backfill_runner.errors import DbtError
+from backfill_runner.plan import DateRange
+from backfill_runner.verdicts import TestVerdict
+
+FIRST_ROWS = 5
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready value (dates and timestamps as ISO text)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _first_rows(session: DbtSession, sql: str) -> list[dict[str, Any]]:
+    try:
+        return [
+            {key: _plain(value) for key, value in row.items()}
+            for row in session.query(sql, limit=FIRST_ROWS)
+        ]
+    except DbtError as error:
+        return [{"rows unavailable": str(error).splitlines()[0]}]
+
+
+def name_failing_rows(
+    session: DbtSession,
+    verdicts: Sequence[TestVerdict],
+    window: DateRange,
+    store: bool = True,
+) -> None:
+    """Fill in stored_in and rows of every failing or warning data test."""
+    wanted = {v.name: v for v in verdicts if v.status in ("fail", "warn")}
+    if not wanted:
+        return
+    invocation = session.invoke(
+        "test",
+        "--select",
+        *sorted(wanted),
+        *(["--store-failures"] if store else []),
+        dbt_vars=window.as_vars(),
+    )
+    for node in invocation.nodes:
+        verdict = wanted.get(node.name)
+        if verdict is None:
+            continue
+        if store and node.relation_name:
+            verdict.stored_in = node.relation_name
+            verdict.rows = _first_rows(session, f"select * from {node.relation_name}")
+        elif node.compiled_code:
+            verdict.rows = _first_rows(session, node.compiled_code)

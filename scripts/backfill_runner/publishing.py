@@ -1,0 +1,108 @@
+"""Diff, publish and rollback of a range: dbt run-operations of the project's
+macros (macros/runner/diff_range.sql, publish.sql), read back from the
+structured results they log. The SQL, and which engine runs which statement,
+lives in the macros; this module only calls them and reads their answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from backfill_runner.dbt_session import (
+    RANGE_DIFF,
+    RANGE_PUBLISH,
+    RANGE_ROLLBACK,
+    DbtSession,
+)
+from backfill_runner.plan import DateRange
+from backfill_runner.verdicts import pct
+
+
+@dataclass(frozen=True, slots=True)
+class RangeDiff:
+    """The audit copy against the live table over a range, by key."""
+
+    start_date: str
+    end_date: str
+    live_relation: str
+    audit_relation: str
+    live_exists: bool
+    added: int
+    removed: int
+    changed: int
+    live_rows: int
+    audit_rows: int
+    live_minutes_null: int
+    audit_minutes_null: int
+    changed_columns: dict[str, int] = field(default_factory=dict)
+    examples: list[dict[str, str]] = field(default_factory=list)
+    # the raw rows the audit copy was built from: count and newest load
+    raw_rows: int = 0
+    raw_loaded_at: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    @property
+    def null_rate_before(self) -> float | None:
+        return self.live_minutes_null / self.live_rows if self.live_rows else None
+
+    @property
+    def null_rate_after(self) -> float | None:
+        return self.audit_minutes_null / self.audit_rows if self.audit_rows else None
+
+    def headline(self) -> str:
+        columns = ", ".join(f"{k} {v:,}" for k, v in self.changed_columns.items())
+        return (
+            f"diff vs live: {self.added:,} added, {self.removed:,} removed, "
+            f"{self.changed:,} changed"
+            + (f" (by column: {columns})" if columns else "")
+            + f"; minutes NULL {pct(self.null_rate_before)} -> "
+            f"{pct(self.null_rate_after)}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RangeDiff:
+        names = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def diff_range(session: DbtSession, window: DateRange) -> RangeDiff:
+    invocation = session.run_operation(
+        "diff_range",
+        {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
+    )
+    return RangeDiff.from_dict(invocation.last_logged(RANGE_DIFF))
+
+
+def new_publish_id(window: DateRange) -> str:
+    """Unique per publish: it names the publish's own backup table."""
+    return f"{window.slug}_{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+
+
+def publish_range(
+    session: DbtSession, window: DateRange, publish_id: str
+) -> dict[str, Any]:
+    invocation = session.run_operation(
+        "publish_range",
+        {
+            "start_date": window.start.isoformat(),
+            "end_date": window.end.isoformat(),
+            "publish_id": publish_id,
+        },
+    )
+    return invocation.last_logged(RANGE_PUBLISH)
+
+
+def rollback_range(session: DbtSession, window: DateRange) -> dict[str, Any]:
+    invocation = session.run_operation(
+        "rollback_range",
+        {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
+    )
+    return invocation.last_logged(RANGE_ROLLBACK)

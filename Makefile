@@ -1,5 +1,5 @@
 # Two commands do all the setup: `make demo` runs the main job, `make test` every test.
-# Both install what they need from the pinned requirements into .venv first.
+# Both install what they need from the locked requirements into .venv first.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,11 +8,17 @@ INSTALLED := $(VENV)/.installed
 START_DATE ?= 2021-10-01
 END_DATE ?= 2024-05-01
 
-.PHONY: demo test lint dbt-build-ci install emulator clean
+.PHONY: demo test lint dbt-build-ci install emulator lock clean
 
-$(INSTALLED): requirements.txt
+# Every package at its locked version and hash, then the project itself (editable,
+# with the console scripts nba-backfill and nba-demo-data), built by the locked
+# setuptools.
+PIP_INSTALL := python -m pip install --quiet --disable-pip-version-check
+$(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/$(PIP_INSTALL) --require-hashes -r requirements.lock
+	$(BIN)/$(PIP_INSTALL) --no-deps --no-build-isolation --editable .
+	$(BIN)/python -m pip check
 	touch $(INSTALLED)
 
 install: $(INSTALLED) profiles.yml
@@ -21,21 +27,30 @@ install: $(INSTALLED) profiles.yml
 EMULATOR_VENV := .venv-emulator
 EMULATOR_INSTALLED := $(EMULATOR_VENV)/.installed
 
-$(EMULATOR_INSTALLED): requirements-emulator.txt
+$(EMULATOR_INSTALLED): requirements-emulator.lock
 	$(PYTHON) -m venv $(EMULATOR_VENV)
-	$(EMULATOR_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
-		-r requirements-emulator.txt
+	$(EMULATOR_VENV)/bin/$(PIP_INSTALL) --require-hashes -r requirements-emulator.lock
 	touch $(EMULATOR_INSTALLED)
 
 emulator: $(EMULATOR_INSTALLED)
+
+# Recompile both locks from their inputs (pyproject.toml, requirements-emulator.in)
+# at the newest versions the inputs allow (README.md, "Locked dependencies").
+# Needs the package registry.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+	--no-emit-find-links --no-emit-index-url --upgrade
+lock: install
+	$(PIP_COMPILE) --extra dev --extra bigquery --build-deps-for editable \
+		--output-file requirements.lock pyproject.toml
+	$(PIP_COMPILE) --output-file requirements-emulator.lock requirements-emulator.in
 
 profiles.yml: | profiles.yml.example
 	cp profiles.yml.example profiles.yml
 
 # Demo raw data for the whole window, then the backfill with its gates and report.
 demo: install
-	$(BIN)/python scripts/generate_raw_data.py --db data/nba.duckdb
-	$(BIN)/python scripts/backfill.py --start-date $(START_DATE) --end-date $(END_DATE)
+	$(BIN)/nba-demo-data --db data/nba.duckdb
+	$(BIN)/nba-backfill --start-date $(START_DATE) --end-date $(END_DATE)
 
 # ruff, sqlfluff, check-yaml, whitespace and dbt parse, exactly as the git hook runs them.
 lint: install
@@ -45,7 +60,7 @@ lint: install
 # model, column, source, test and macro checked for a description.
 CI_DIR := target/ci
 dbt-build-ci: install
-	$(BIN)/python scripts/generate_raw_data.py --db $(CI_DIR)/nba.duckdb
+	$(BIN)/nba-demo-data --db $(CI_DIR)/nba.duckdb
 	NBA_DUCKDB_PATH=$(CI_DIR)/nba.duckdb $(BIN)/dbt build --full-refresh --target-path $(CI_DIR)
 	NBA_DUCKDB_PATH=$(CI_DIR)/nba.duckdb $(BIN)/dbt docs generate --target-path $(CI_DIR)
 	$(BIN)/python scripts/check_dbt_docs_coverage.py \

@@ -43,16 +43,17 @@ summarised_game_rows as (
         and boxscores.game_id in (
             select games.game_id
             from {{ ref('int_games__schedule_facts') }} as games
+            where games.is_summarised
         )
     group by month_start, boxscores.season_year
 
 ),
 
-by_month as (
+monthly as (
 
     select
-        'month' as grain,
-        cast(raw_rows.month_start as {{ dbt.type_string() }}) as period,
+        raw_rows.month_start,
+        raw_rows.season_year,
         coalesce(summary.played_rows, 0) as played_rows,
         raw_rows.raw_rows,
         coalesce(summarised_game_rows.summarised_game_rows, 0)
@@ -69,6 +70,18 @@ by_month as (
 
 ),
 
+by_month as (
+
+    select
+        'month' as grain,
+        cast(month_start as {{ dbt.type_string() }}) as period,
+        played_rows,
+        raw_rows,
+        summarised_game_rows
+    from monthly
+
+),
+
 by_season as (
 
     select
@@ -77,23 +90,7 @@ by_season as (
         sum(played_rows) as played_rows,
         sum(raw_rows) as raw_rows,
         sum(summarised_game_rows) as summarised_game_rows
-    from (
-        select
-            raw_rows.season_year,
-            coalesce(summary.played_rows, 0) as played_rows,
-            raw_rows.raw_rows,
-            coalesce(summarised_game_rows.summarised_game_rows, 0)
-                as summarised_game_rows
-        from raw_rows
-        left join summary
-            on
-                raw_rows.month_start = summary.month_start
-                and raw_rows.season_year = summary.season_year
-        left join summarised_game_rows
-            on
-                raw_rows.month_start = summarised_game_rows.month_start
-                and raw_rows.season_year = summarised_game_rows.season_year
-    ) as months
+    from monthly
     group by season_year
 
 ),

@@ -1,7 +1,9 @@
 """Generate deterministic demo raw data into the ``nba_raw`` schema of a DuckDB file.
 
-    python scripts/generate_raw_data.py --db data/nba.duckdb --seed 42 --scale 1 \\
+    nba-demo-data --db data/nba.duckdb --seed 42 --scale 1 \\
         --start-date 2021-10-01 --end-date 2024-05-01
+
+(``python scripts/generate_raw_data.py`` runs the same.)
 
 Fills ``nba_raw.nbac_schedule``, ``nba_raw.nbac_gamebook_player_stats`` and
 ``nba_raw.bdl_player_boxscores`` (the raw contract of docs/domain.md) with the shape,
@@ -15,9 +17,6 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-
-if __package__ in (None, ""):  # run as a script: make ``demo_data`` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo_data.gaps import (
     INCOMPLETE_BOX_SCORE_RATE,

@@ -1,11 +1,18 @@
 {#- Shared pieces of the validation tests: the rows a test looks at, the group a
     row falls into, and the band an observed value lands in. -#}
 
-{#- Rows in scope: the backfill range of the run (every row when no range is set)
-    and an optional row condition. -#}
+{#- The rows a test looks at: its row condition, or (1 = 1) without one. The
+    backfill range is not needed here: get_where_subquery scopes the tested
+    model. -#}
+{% macro nba_row_condition(row_condition=none) -%}
+    {%- if row_condition %}({{ row_condition }}){% else %}(1 = 1){% endif -%}
+{%- endmacro %}
+
+
+{#- The rows of a relation a test reads besides its model (a schedule, a raw
+    feed): the backfill range on date_column and an optional row condition. -#}
 {% macro nba_test_scope(date_column, row_condition=none) -%}
-    {{ backfill_range_filter(date_column) }}
-    {%- if row_condition %} and ({{ row_condition }}){% endif -%}
+    {{ backfill_range_filter(date_column) }} and {{ nba_row_condition(row_condition) }}
 {%- endmacro %}
 
 
@@ -25,52 +32,29 @@
 {%- endmacro %}
 
 
-{#- The band of an observed value: 'error' outside [error_min, error_max], 'warn'
-    outside [ok_min, ok_max], null inside the ok band. A bound given as none does
-    not apply. max_inclusive: reaching ok_max or error_max is already outside
-    (the months gate: "no month at 90% NULL or more"). -#}
-{% macro nba_band(
+{#- The band an observed value lands in and the bound it broke, as two columns:
+    band is 'error' outside [error_min, error_max], 'warn' outside
+    [ok_min, ok_max], null inside the ok band; violated_bound is the bound
+    broken. A bound given as none does not apply. max_inclusive: reaching ok_max
+    or error_max is already outside (the months gate: "no month at 90% NULL or
+    more"). -#}
+{% macro nba_band_columns(
     observed, ok_min=none, ok_max=none, error_min=none, error_max=none,
     max_inclusive=false
 ) -%}
     {%- set above = '>=' if max_inclusive else '>' -%}
+    {%- set checks = [
+        (above, error_max, "'error'"), ('<', error_min, "'error'"),
+        (above, ok_max, "'warn'"), ('<', ok_min, "'warn'"),
+    ] -%}
+    {%- for column in ['band', 'violated_bound'] %}
     case
-        {%- if error_max is not none %}
-        when {{ observed }} {{ above }} {{ error_max }} then 'error'
-        {%- endif %}
-        {%- if error_min is not none %}
-        when {{ observed }} < {{ error_min }} then 'error'
-        {%- endif %}
-        {%- if ok_max is not none %}
-        when {{ observed }} {{ above }} {{ ok_max }} then 'warn'
-        {%- endif %}
-        {%- if ok_min is not none %}
-        when {{ observed }} < {{ ok_min }} then 'warn'
-        {%- endif %}
-    end
-{%- endmacro %}
-
-
-{#- The bound an observed value broke, for the diagnostic column. -#}
-{% macro nba_band_bound(
-    observed, ok_min=none, ok_max=none, error_min=none, error_max=none,
-    max_inclusive=false
-) -%}
-    {%- set above = '>=' if max_inclusive else '>' -%}
-    case
-        {%- if error_max is not none %}
-        when {{ observed }} {{ above }} {{ error_max }} then {{ error_max }}
-        {%- endif %}
-        {%- if error_min is not none %}
-        when {{ observed }} < {{ error_min }} then {{ error_min }}
-        {%- endif %}
-        {%- if ok_max is not none %}
-        when {{ observed }} {{ above }} {{ ok_max }} then {{ ok_max }}
-        {%- endif %}
-        {%- if ok_min is not none %}
-        when {{ observed }} < {{ ok_min }} then {{ ok_min }}
-        {%- endif %}
-    end
+        {%- for operator, bound, band in checks if bound is not none %}
+        when {{ observed }} {{ operator }} {{ bound }}
+            then {{ band if column == 'band' else bound }}
+        {%- endfor %}
+    end as {{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}
 
 

@@ -3,7 +3,7 @@
     the value and the bound it broke. -#}
 {% test column_values_between(
     model, column_name, min_value=none, max_value=none, row_condition=none,
-    key_columns=['game_id', 'player_lookup'], date_column='game_date'
+    key_columns=['game_id', 'player_lookup']
 ) %}
 
 select
@@ -22,7 +22,7 @@ select
     end as violated_bound
 from {{ model }}
 where
-    {{ nba_test_scope(date_column, row_condition) }}
+    {{ nba_row_condition(row_condition) }}
     and (
         1 = 0
         {%- if min_value is not none %}

@@ -3,8 +3,7 @@
     skipped failed days leaves exactly such holes. One row per empty period: the
     period, the games scheduled in it and the rows found (0). -#}
 {% test no_in_season_gap(
-    model, schedule_model, grain='month',
-    schedule_condition="is_final and season_type in ('regular', 'play_in', 'playoffs')",
+    model, schedule_model, grain='month', schedule_condition=none,
     date_column='game_date'
 ) %}
 
@@ -30,7 +29,6 @@ model_periods as (
         cast({{ model_period }} as date) as period_start,
         count(*) as rows_found
     from {{ model }}
-    where {{ nba_test_scope(date_column) }}
     group by 1
 
 )

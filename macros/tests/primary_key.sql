@@ -1,7 +1,7 @@
 {#- The columns form the model's primary key: never null, and at most one row per
-    combination in scope. One row per broken key: its values, the rows that share
+    combination (in the backfill range, get_where_subquery). One row per broken key: its values, the rows that share
     it, and whether a key column is null. -#}
-{% test primary_key(model, columns, date_column='game_date') %}
+{% test primary_key(model, columns) %}
 
 select
     {% for column in columns -%}
@@ -12,7 +12,6 @@ select
         {{ column }} is null{% if not loop.last %} or {% endif %}
     {%- endfor %} then 'null key' else 'duplicate key' end as problem
 from {{ model }}
-where {{ nba_test_scope(date_column) }}
 group by {% for column in columns -%}
     {{ column }}{% if not loop.last %}, {% endif %}
 {%- endfor %}

@@ -9,7 +9,7 @@
 {% test row_count_between(
     model, min_rows=none, max_rows=none, row_condition=none,
     scale_model=none, scale_condition=none, scale_full_count=none,
-    scale_date_column='game_date', date_column='game_date', band='warn'
+    scale_date_column='game_date', band='warn'
 ) %}
 {{ nba_band_test_config() }}
 
@@ -19,7 +19,7 @@ counted as (
 
     select count(*) as observed_rows
     from {{ model }}
-    where {{ nba_test_scope(date_column, row_condition) }}
+    where {{ nba_row_condition(row_condition) }}
 
 ),
 

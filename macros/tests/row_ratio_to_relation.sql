@@ -3,9 +3,10 @@
 
     group_by applies to both relations ('month', 'season', none or an expression
     valid on both). A group the model lacks has ratio 0; a group the compared
-    relation lacks has no ratio and is not judged. compare_in_model and
-    compare_in_column keep only the compared rows whose compare_key_column is in
-    another relation (e.g. the games the summary covers). Groups with fewer
+    relation lacks has no ratio and is not judged. compare_in_model,
+    compare_in_column and compare_in_condition keep only the compared rows whose
+    compare_key_column is in another relation (e.g. the games the summary
+    covers). Groups with fewer
     than min_compared_rows compared rows are not judged. One row per group
     outside the ok band with both counts, the ratio, the bound it broke and its band. -#}
 {% test row_ratio_to_relation(
@@ -13,7 +14,7 @@
     error_max=none, row_condition=none, compare_condition=none, group_by=none,
     date_column='game_date', compare_date_column='game_date',
     compare_in_model=none, compare_in_column='game_id',
-    compare_key_column='game_id', min_compared_rows=1
+    compare_in_condition=none, compare_key_column='game_id', min_compared_rows=1
 ) %}
 {{ nba_band_test_config() }}
 
@@ -25,7 +26,7 @@ model_counts as (
         {{ nba_test_group_key(group_by, date_column) }} as group_key,
         count(*) as model_rows
     from {{ model }}
-    where {{ nba_test_scope(date_column, row_condition) }}
+    where {{ nba_row_condition(row_condition) }}
     group by 1
 
 ),
@@ -36,11 +37,11 @@ compare_counts as (
         {{ nba_test_group_key(group_by, compare_date_column) }} as group_key,
         count(*) as compared_rows
     from {{ compare_model }}
-    where
-        {{ nba_test_scope(compare_date_column, compare_condition) }}
+    where {{ nba_test_scope(compare_date_column, compare_condition) }}
         {%- if compare_in_model is not none %}
         and {{ compare_key_column }} in (
             select {{ compare_in_column }} from {{ compare_in_model }}
+            where {{ nba_row_condition(compare_in_condition) }}
         )
         {%- endif %}
     group by 1
@@ -67,10 +68,7 @@ banded as (
 
     select
         *,
-        {{ nba_band('observed_ratio', ok_min, ok_max, error_min, error_max) }}
-            as band,
-        {{ nba_band_bound('observed_ratio', ok_min, ok_max, error_min, error_max) }}
-            as violated_bound
+        {{ nba_band_columns('observed_ratio', ok_min, ok_max, error_min, error_max) }}
     from measured
 
 )

@@ -1,15 +1,14 @@
 {#- Every scheduled game that should be summarised has rows for both teams
     (a partial write of 2 of 16 teams must not pass as success).
 
-    schedule_model needs game_id (canonical), the date column and the home and
-    away team columns; schedule_condition picks the games that must be present
-    (final, All-Star and preseason excluded). One row per missing team of a game:
-    the game, the team and the rows found for it (0). acknowledged_as (the
-    test's own name) lets seeds/acknowledged_raw_defects.csv excuse a team-game
-    that no raw feed has a box score for. -#}
+    schedule_model needs game_id (canonical), game_date and the home and away
+    team columns; schedule_condition picks the games that must be present (for
+    the summary, int_games__schedule_facts.is_summarised). One row per missing
+    team of a game: the game, the team and the rows found for it (0).
+    acknowledged_as (the test's own name) lets seeds/acknowledged_raw_defects.csv
+    excuse a team-game that no raw feed has a box score for. -#}
 {% test scheduled_games_present(
-    model, schedule_model,
-    schedule_condition="is_final and season_type in ('regular', 'play_in', 'playoffs')",
+    model, schedule_model, schedule_condition=none,
     team_column='team_abbr', home_team_column='home_team_abbr',
     away_team_column='away_team_abbr', date_column='game_date',
     acknowledged_as=none
@@ -46,7 +45,6 @@ found_teams as (
         {{ team_column }} as team_abbr,
         count(*) as rows_found
     from {{ model }}
-    where {{ nba_test_scope(date_column) }}
     group by 1, 2, 3
 
 ),

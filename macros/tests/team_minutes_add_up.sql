@@ -33,7 +33,7 @@ team_minutes as (
             end
         ) as whole_minute_rows
     from {{ model }}
-    where {{ nba_test_scope(date_column, row_condition) }}
+    where {{ nba_row_condition(row_condition) }}
     group by 1, 2, 3
 
 ),

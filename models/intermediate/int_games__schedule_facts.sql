@@ -18,14 +18,18 @@ gamebook as (
 
 ),
 
-summarised_games as (
+scheduled_games as (
 
-    -- the summary covers final regular-season, play-in and playoff games;
-    -- preseason, All-Star and postponed (not final) rows are left out
-    select * from schedule
-    where
-        is_final
-        and season_type in ('regular', 'play_in', 'playoffs')
+    select
+        *,
+        -- the one definition of the games the summary covers: final
+        -- regular-season, play-in and playoff games; preseason, All-Star and
+        -- postponed (not final) rows are left out
+        coalesce(
+            is_final and season_type in ('regular', 'play_in', 'playoffs'),
+            false
+        ) as is_summarised
+    from schedule
 
 ),
 
@@ -73,15 +77,16 @@ gamebook_overtimes as (
 game_facts as (
 
     select
-        summarised_games.game_id,
-        summarised_games.game_date,
-        summarised_games.nba_game_id,
-        summarised_games.season_year,
-        summarised_games.season_type,
-        summarised_games.home_team_abbr,
-        summarised_games.away_team_abbr,
-        summarised_games.home_team_score,
-        summarised_games.away_team_score,
+        scheduled_games.game_id,
+        scheduled_games.game_date,
+        scheduled_games.nba_game_id,
+        scheduled_games.season_year,
+        scheduled_games.season_type,
+        scheduled_games.home_team_abbr,
+        scheduled_games.away_team_abbr,
+        scheduled_games.home_team_score,
+        scheduled_games.away_team_score,
+        scheduled_games.is_summarised,
         coalesce(
             boxscore_overtimes.overtime_periods,
             gamebook_overtimes.overtime_periods,
@@ -92,15 +97,15 @@ game_facts as (
             gamebook_overtimes.overtime_periods,
             0
         ) as team_minutes
-    from summarised_games
+    from scheduled_games
     left join boxscore_overtimes
         on
-            summarised_games.game_date = boxscore_overtimes.game_date
-            and summarised_games.game_id = boxscore_overtimes.game_id
+            scheduled_games.game_date = boxscore_overtimes.game_date
+            and scheduled_games.game_id = boxscore_overtimes.game_id
     left join gamebook_overtimes
         on
-            summarised_games.game_date = gamebook_overtimes.game_date
-            and summarised_games.game_id = gamebook_overtimes.game_id
+            scheduled_games.game_date = gamebook_overtimes.game_date
+            and scheduled_games.game_id = gamebook_overtimes.game_id
 
 )
 

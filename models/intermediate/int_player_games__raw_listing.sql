@@ -8,9 +8,10 @@
 
 with
 
-games as (
+summarised_games as (
 
     select * from {{ ref('int_games__schedule_facts') }}
+    where is_summarised
 
 ),
 
@@ -60,10 +61,10 @@ in_summarised_games as (
 
     select listed.*
     from listed
-    inner join games
+    inner join summarised_games
         on
-            listed.game_date = games.game_date
-            and listed.game_id = games.game_id
+            listed.game_date = summarised_games.game_date
+            and listed.game_id = summarised_games.game_id
 
 )
 

@@ -36,7 +36,9 @@ team_totals as (
 games as (
 
     select * from {{ ref('int_games__schedule_facts') }}
-    where {{ backfill_range_filter('game_date') }}
+    where
+        is_summarised
+        and {{ backfill_range_filter('game_date') }}
 
 ),
 

@@ -38,7 +38,7 @@ exit codes:
   130  interrupted (Ctrl-C or SIGTERM); the checkpoint is intact, rerun to resume
 
 example:
-  python scripts/backfill.py --start-date 2021-10-01 --end-date 2024-05-01"""
+  nba-backfill --start-date 2021-10-01 --end-date 2024-05-01"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,7 +49,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="backfill.py",
+        prog="nba-backfill",
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

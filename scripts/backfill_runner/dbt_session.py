@@ -51,7 +51,7 @@ _ERROR_EVENTS = {
 }
 
 # Structured results the project's macros log as "<prefix> {json}" debug events:
-# what a run of the summary wrote (its post-hook, macros/runner/log_range_figures)
+# what a run of the summary wrote (its post-hook, macros/runner/log_range_figures.sql)
 # and the runner's operations (macros/runner/diff_range.sql, publish.sql).
 RANGE_FIGURES = "range figures"
 RANGE_DIFF = "range diff"

@@ -196,7 +196,9 @@ compared_rows as (
         on
             boxscores.{DATE_COLUMN} = games.{DATE_COLUMN}
             and boxscores.game_id = games.game_id
-    where {_between("boxscores." + DATE_COLUMN, window)}
+    where
+        games.is_summarised
+        and {_between("boxscores." + DATE_COLUMN, window)}
     group by 1, 2
 ),
 raw_rows as (

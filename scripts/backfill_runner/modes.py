@@ -122,13 +122,12 @@ def _check_unchanged_since_audit(ctx: RunContext, diff: RangeDiff) -> None:
                 "run it without --publish-only"
             )
         return
-    then = (audited.get("raw_rows"), audited.get("raw_loaded_at"))
-    now = (diff.raw_rows, diff.raw_loaded_at)
-    if then != now:
+    then = RangeDiff.from_dict(audited).raw_state
+    if then != diff.raw_state:
         raise BackfillError(
             f"the raw data of {ctx.window.label} changed since it was audited "
-            f"(rows, newest load: {then} then, {now} now); rebuild it with "
-            "--no-resume"
+            f"(rows, newest load, sum of load times: {then} then, "
+            f"{diff.raw_state} now); rebuild it with --no-resume"
         )
 
 

@@ -38,9 +38,15 @@ class RangeDiff:
     audit_minutes_null: int
     changed_columns: dict[str, int] = field(default_factory=dict)
     examples: list[dict[str, str]] = field(default_factory=list)
-    # the raw rows the audit copy was built from: count and newest load
+    # the raw rows the audit copy was built from: count, newest load, and the
+    # sum of their load times (a reload changes it)
     raw_rows: int = 0
     raw_loaded_at: str | None = None
+    raw_load_seconds: int = 0
+
+    @property
+    def raw_state(self) -> tuple[int, str | None, int]:
+        return (self.raw_rows, self.raw_loaded_at, self.raw_load_seconds)
 
     @property
     def is_empty(self) -> bool:

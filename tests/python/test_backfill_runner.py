@@ -386,7 +386,7 @@ def test_a_broken_chunk_exits_1_names_its_rows_and_leaves_live_untouched(
 
 
 def test_a_month_at_exactly_the_null_limit_gets_one_verdict_everywhere(
-    reference: RunnerEnv, tmp_path: Path
+    reference: RunnerEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Month NULL limit 90%: dbt's test, the console and the report agree."""
     env = copy_env(reference, tmp_path)
@@ -436,6 +436,7 @@ def test_a_month_at_exactly_the_null_limit_gets_one_verdict_everywhere(
     # dbt's own verdict on the same rows
     from dbt.cli.main import dbtRunner
 
+    monkeypatch.setenv("NBA_DUCKDB_PATH", str(env.db))
     result = dbtRunner().invoke(
         [
             "test", "--select", "pgs_minutes_null_by_month",
@@ -446,7 +447,9 @@ def test_a_month_at_exactly_the_null_limit_gets_one_verdict_everywhere(
                                   "backfill_audit": True}),
         ]
     )  # fmt: skip
-    assert [str(r.status) for r in result.result.results] == ["fail"]
+    assert [
+        str(r.status) for r in result.result.results if r.node.resource_type == "test"
+    ] == ["fail"]
 
 
 # ------------------------------------------------------------------ resume
@@ -641,7 +644,7 @@ def test_plan_then_publish_only_then_rollback_restores_the_replaced_rows(
     (log_row,) = env.query(
         "select start_date, end_date, rows_published, rows_replaced, "
         "raw_loaded_at is not null, rolled_back_at from "
-        "nba_analytics.backfill_publishes"
+        f"nba_analytics.backfill_publishes where start_date = '{SUB['start']}'"
     )
     assert [str(v) for v in log_row[:2]] == [SUB["start"], SUB["end"]]
     assert log_row[2] == log_row[3] and log_row[4] is True and log_row[5] is None
@@ -650,7 +653,8 @@ def test_plan_then_publish_only_then_rollback_restores_the_replaced_rows(
     assert code == 0, output
     assert env.table_hash() == earlier
     assert env.query(
-        "select rolled_back_at is not null from nba_analytics.backfill_publishes"
+        "select rolled_back_at is not null from nba_analytics.backfill_publishes "
+        f"where start_date = '{SUB['start']}'"
     ) == [(True,)]
     checkpoint = env.checkpoint()
     assert checkpoint is not None and checkpoint["status"] == "rolled_back"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +149,43 @@ def test_adapter_implementations_share_their_dispatcher_description(
     gaps = check_coverage(manifest).gaps
     assert "macro regex_full_match: has no description" in gaps
     assert "macro bigquery__regex_full_match: has no description" in gaps
+
+
+SHORT_NAMES = (
+    "mmss-coercion",
+    "zero-as-missing",
+    "integer-rounding",
+    "game-id-orientation",
+    "partial-write-success",
+    "game-level-fallback",
+    "dry-run-writes",
+    "resume-skips-failures",
+    "usage-rate-48-minutes",
+    "wrong-validation-bands",
+)
+
+
+def test_the_overview_names_each_failure_and_tests_that_exist(
+    manifest: dict[str, Any],
+) -> None:
+    """The docs overview's table: one row per failure, every test it names real."""
+    overview = manifest["docs"]["doc.nba_backfill.__overview__"]["block_contents"]
+    rows = {
+        cells[1].strip("` "): cells[3]
+        for line in overview.splitlines()
+        if line.startswith("| `")
+        for cells in [line.split("|")]
+    }
+    assert tuple(rows) == SHORT_NAMES
+    tests = {
+        node["name"]
+        for node in [*manifest["nodes"].values(), *manifest["unit_tests"].values()]
+        if node["resource_type"] in {"test", "unit_test"}
+    }
+    named = {
+        name
+        for guarded_by in rows.values()
+        for name in re.findall(r"`((?:pgs|assert|stg|test)_\w+)`", guarded_by)
+    }
+    assert named, "the overview names no test"
+    assert named - tests == set()

@@ -15,8 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from conftest import BuiltProject, DbtHarness, break_and_test, statuses
-from test_generic_tests import GAMEBOOK, SUMMARY
+from built_project import (
+    GAMEBOOK,
+    SUMMARY,
+    BuiltProject,
+    DbtHarness,
+    break_and_test,
+    statuses,
+)
 
 ACKNOWLEDGED = "nba_seeds.acknowledged_raw_defects"
 RAW_DERIVED = [

@@ -77,14 +77,14 @@ def test_references_that_resolve_pass(repo: Path, text: str) -> None:
         ),
         (
             "NOTES.md",
-            "[up](../shared/docs/domain.md)",
-            "../shared/docs/domain.md",
+            "[up](../elsewhere/notes.md)",
+            "../elsewhere/notes.md",
             "outside",
         ),
         (
             "NOTES.md",
-            "See `../shared/docs/domain.md`.",
-            "../shared/docs/domain.md",
+            "See `../elsewhere/notes.md`.",
+            "../elsewhere/notes.md",
             "outside",
         ),
         (
@@ -101,8 +101,8 @@ def test_references_that_resolve_pass(repo: Path, text: str) -> None:
         ),
         (
             "scripts/a.py",
-            '"""See /work/shared/docs/domain.md."""',
-            "/work/shared/docs/domain.md",
+            '"""See /home/someone/notes.md."""',
+            "/home/someone/notes.md",
             "absolute",
         ),
         ("scripts/a.py", "# docs/gone.md explains", "docs/gone.md", "no such file"),

@@ -13,7 +13,9 @@ games as (
         game_date,
         game_id
     from {{ ref('int_games__schedule_facts') }}
-    where {{ backfill_range_filter('game_date') }}
+    where
+        is_summarised
+        and {{ backfill_range_filter('game_date') }}
 
 ),
 

@@ -24,6 +24,7 @@ expected as (
         and seed.game_id in (
             select games.game_id
             from {{ ref('int_games__schedule_facts') }} as games
+            where games.is_summarised
         )
 
 ),

@@ -1,6 +1,7 @@
--- Pre-flight gate (docs/domain.md, validation gates): the raw minutes NULL rate over the
--- range, run before anything is written. Under gate_preflight_raw_null_warn
--- (1%) proceed, up to gate_preflight_raw_null_error (5%) warn, above it stop.
+-- Pre-flight gate (docs/domain.md, validation gates): the raw minutes NULL
+-- rate over the range, run before anything is written. Under
+-- gate_preflight_raw_null_warn (1%) proceed, up to
+-- gate_preflight_raw_null_error (5%) warn, above it stop.
 -- Gamebook: players listed as active (a dnp's minutes are null by rule). Ball
 -- Don't Lie: every row (it sends "00" for a player who did not play). Missing
 -- means no minutes at all: null, "", "-" or "DNP" (minutes_not_played, the

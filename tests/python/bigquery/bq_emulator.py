@@ -5,7 +5,7 @@ port, waits until its health endpoint answers, yields where it listens, and stop
 (SIGTERM, then SIGKILL) however the block ends. State is in memory: every start is
 an empty warehouse.
 
-The emulator lives in its own venv (``make emulator``, requirements-emulator.txt),
+The emulator lives in its own venv (``make emulator``, requirements-emulator.lock),
 because it pins a duckdb of its own.
 """
 

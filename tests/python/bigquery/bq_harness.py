@@ -265,6 +265,12 @@ class EmulatorProject:
             check=False,
         )
 
+    def report(self, window: DateWindow) -> dict[str, Any]:
+        """The JSON twin of the runner's report of a window."""
+        slug = f"{window.start:%Y%m%d}_{window.end:%Y%m%d}"
+        path = self.report_dir / f"backfill_{TARGET}_{SUMMARY_MODEL}_{slug}.json"
+        return dict(json.loads(path.read_text()))
+
     def checkpoint(self, window: DateWindow) -> dict[str, Any]:
         """The runner's checkpoint of a window (its own artifact, JSON)."""
         name = f"{window.start.isoformat()}_{window.end.isoformat()}.json"

@@ -12,6 +12,7 @@ What the emulator cannot show is listed in the README's "tested where" table.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -295,6 +296,23 @@ def test_runner_replaces_exactly_its_range(built: EmulatorProject) -> None:
     assert_same_rows(inside, built.fresh_summary_rows(RUNNER_RANGE), "rows inside")
     assert inside != before_inside, "the rebuilt range did not change"
     assert built.duplicate_keys() == []
+    # built and tested in the audit copy first, diffed, then published
+    audit = built.summary_table_id().replace(".nba_analytics.", ".nba_backfill_audit.")
+    assert built.query(
+        f"select count(*) from `{audit}` where {RUNNER_RANGE.between()}"
+    ) == [(len(inside),)]
+    report = built.report(RUNNER_RANGE)
+    assert report["diff"]["changed"] > 0 and report["diff"]["added"] == 0
+    assert "plus_minus" in report["diff"]["changed_columns"]
+    assert report["published"]["rows_published"] == len(inside)
+    assert {t["status"] for t in report["tests"]} == {"pass"}
+    publishes = built.summary_table_id().replace(
+        ".player_game_summary", ".backfill_publishes"
+    )
+    assert built.query(
+        f"select rows_published, rows_replaced, backup_relation is not null "
+        f"from `{publishes}` where start_date = '{RUNNER_RANGE.start}'"
+    ) == [(len(inside), len(before_inside), True)]
 
 
 def test_runner_rerun_of_one_chunk_then_rollback(built: EmulatorProject) -> None:
@@ -321,6 +339,52 @@ def test_runner_rerun_of_one_chunk_then_rollback(built: EmulatorProject) -> None
 
     assert_runner_ok(rollback, f"rollback {RERUN_RANGE.label}")
     assert_same_rows(built.summary_rows(), before, "rows after the rollback")
+
+
+def test_runner_plan_then_publish_only_then_rollback(built: EmulatorProject) -> None:
+    """A rerun over unchanged raw data diffs empty and publishes nothing; a plan
+    (--no-publish) changes nothing live; --publish-only publishes it without a
+    rebuild; --rollback restores what that publish replaced."""
+    rerun = built.run_backfill(RUNNER_RANGE, CHUNK_SIZE)
+    assert_runner_ok(rerun, "rerun over unchanged raw data")
+    assert "diff vs live: 0 added, 0 removed, 0 changed" in rerun.stdout
+    assert built.report(RUNNER_RANGE)["published"] is None
+
+    before = built.summary_rows()
+    bump_plus_minus(built, by=3)
+    plan = built.run_backfill(RUNNER_RANGE, CHUNK_SIZE, "--no-resume", "--no-publish")
+    assert_runner_ok(plan, "plan")
+    assert_same_rows(built.summary_rows(), before, "rows after a plan")
+    diff = built.report(RUNNER_RANGE)["diff"]
+    assert diff["changed"] > 0 and diff["changed_columns"]["plus_minus"] > 0
+    planned = built.checkpoint(RUNNER_RANGE)
+    assert planned["status"] == "audited"
+
+    publish = built.run_backfill(RUNNER_RANGE, CHUNK_SIZE, "--publish-only")
+    assert_runner_ok(publish, "publish only")
+    assert [c["invocation_id"] for c in built.checkpoint(RUNNER_RANGE)["chunks"]] == [
+        c["invocation_id"] for c in planned["chunks"]
+    ]
+    assert_same_rows(
+        built.summary_rows(RUNNER_RANGE.between()),
+        built.fresh_summary_rows(RUNNER_RANGE),
+        "rows inside after the publish",
+    )
+
+    rollback = built.run_backfill(RUNNER_RANGE, CHUNK_SIZE, "--rollback")
+    assert_runner_ok(rollback, "rollback")
+    assert_same_rows(built.summary_rows(), before, "rows after the rollback")
+
+
+def test_diff_range_runs_by_hand(built: EmulatorProject) -> None:
+    """The runner's diff is a plain dbt run-operation on BigQuery too."""
+    result = built.dbt(
+        "run-operation",
+        "diff_range",
+        "--args",
+        json.dumps(RUNNER_RANGE.as_vars()),
+    )
+    assert result.success, describe_failure(result)
 
 
 def test_row_vanished_from_raw_vanishes_after_rerun(built: EmulatorProject) -> None:

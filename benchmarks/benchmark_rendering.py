@@ -1,0 +1,162 @@
+"""The Markdown table of a suite's results, with the machine it ran on."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+from benchmark_cases import Case, Dataset
+
+
+def machine() -> dict[str, str]:
+    import dbt.version
+    import duckdb
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return {
+        "nproc": str(os.cpu_count()),
+        "memory": memory,
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "dbt-core": dbt.version.__version__,
+        "load average at the end": " ".join(f"{v:.1f}" for v in load),
+    }
+
+
+def _fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
+    return "" if value is None else f"{value:,.{digits}f}{suffix}"
+
+
+def render(suite: dict[str, Any], command: str) -> str:
+    cases: dict[str, Case] = suite["cases"]
+    datasets: dict[int, Dataset] = suite["datasets"]
+    floor_build = (
+        cases["floor_build"].median("wall_s") if "floor_build" in cases else None
+    )
+    floor_run = cases["floor_run"].median("wall_s") if "floor_run" in cases else None
+    rows_1x = next(
+        (c.median("rows") for c in cases.values() if c.scale == 1 and c.samples),
+        None,
+    )
+    lines = [
+        f"Command: `{command}`",
+        "",
+        f"Window: {datasets[1].window.label} "
+        f"({rows_1x or 0:,.0f} summary rows at 1x). "
+        "Times are medians in seconds of the runs shown; ratios are to the floor "
+        "of the same invocation: a runner or wrapper with per-chunk tests (and the "
+        "naive wrapper) against `dbt build`, without them against `dbt run`.",
+        "",
+        "| case | chunks | runs | wall s | x floor | chunk phase s | SQL s in chunks "
+        "| overhead / chunk ms | peak RSS MiB | s per M rows |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for case in cases.values():
+        wall = case.median("wall_s")
+        rows = case.median("rows")
+        # every case without per-chunk tests (scale runs included) against dbt run
+        if (
+            case.key.startswith(("floor_run", "scale_"))
+            or "_notests" in case.key
+            or case.key.endswith("_copy")
+        ):
+            floor = floor_run
+        else:
+            floor = floor_build
+        if case.key.startswith("naive"):
+            floor = floor_run
+        ratio = wall / floor if wall and floor else None
+        phase = case.median("chunk_phase_s")
+        sql = case.median("sql_s")
+        chunks = case.median("chunks") or 0
+        overhead = (
+            (phase - sql) / chunks * 1000
+            if phase is not None and sql is not None and chunks
+            else None
+        )
+        per_million = wall / (rows / 1e6) if wall and rows else None
+        label = case.label + (" (extrapolated)" if case.extrapolated else "")
+        lines.append(
+            f"| {label} | {chunks:,.0f} | {len(case.samples)} | {_fmt(wall)} "
+            f"| {_fmt(ratio, 2)} | {_fmt(phase)} | {_fmt(sql)} | {_fmt(overhead, 0)} "
+            f"| {_fmt(case.median('peak_rss_mib'), 0)} | {_fmt(per_million)} |"
+        )
+    scale_rows = []
+    base = cases.get("runner_month_notests")
+    if base is not None and base.median("wall_s"):
+        for scale in sorted(datasets):
+            case = base if scale == 1 else cases.get(f"scale_{scale}")
+            if case is None:
+                continue
+            wall = case.median("wall_s") or 0.0
+            rows = case.median("rows") or 0.0
+            scale_rows.append(
+                f"| {scale}x | {datasets[scale].window.label} | {rows:,.0f} "
+                f"| {wall:.1f} | {wall / base.median('wall_s'):.2f} "
+                f"| {wall / (rows / 1e6) if rows else 0:.1f} "
+                f"| {_fmt(case.median('peak_rss_mib'), 0)} |"
+            )
+    if scale_rows:
+        lines += [
+            "",
+            "Scale (runner, month chunks, per-chunk tests off; final validation on):",
+            "",
+            "| scale | window | summary rows | wall s | x 1x | s per M rows "
+            "| peak RSS MiB |",
+            "|---|---|---:|---:|---:|---:|---:|",
+            *scale_rows,
+        ]
+    phases = [
+        (case.label, case.samples[-1].phases)
+        for case in cases.values()
+        if case.samples and case.samples[-1].phases
+    ]
+    if phases:
+        names = list(phases[0][1])
+        lines += [
+            "",
+            "Runner phases (last run of each case, seconds):",
+            "",
+            "| case | " + " | ".join(names) + " |",
+            "|---|" + "---:|" * len(names),
+        ]
+        for label, values in phases:
+            lines.append(
+                f"| {label} | "
+                + " | ".join(_fmt(values.get(n), 1) for n in names)
+                + " |"
+            )
+    notes = []
+    for case in cases.values():
+        for error in case.errors:
+            notes.append(f"- {case.label}: a run failed ({error})")
+        outcomes = {s.outcome for s in case.samples if s.outcome != "done"}
+        for outcome in sorted(outcomes):
+            notes.append(f"- {case.label}: the runner finished with {outcome}")
+    if notes:
+        lines += ["", "Notes:", "", *notes]
+    info = machine()
+    lines += [
+        "",
+        "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()),
+    ]
+    return "\n".join(lines) + "\n"

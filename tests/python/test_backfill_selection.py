@@ -1,0 +1,120 @@
+"""The runner's selections (selectors.yml) against dbt's own list of the tests
+upstream of the summary, and the README's list of what a backfill validates.
+
+A backfill runs the pre-flight, the sample week, the chunks and the final
+validation; together they must run every data and unit test of the summary and
+of every model and source it is built from, each once over the range, and the
+README must name every named test among them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from backfill_runner.validation import (
+    CHUNK_SELECTOR,
+    FINAL_SELECTOR,
+    PREFLIGHT_SELECTOR,
+    SAMPLE_SELECTOR,
+    TESTS_SELECTOR,
+    UPSTREAM_SELECTOR,
+)
+from conftest import DbtHarness
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+TEST_TYPES = ("test", "unit_test")
+
+
+def _ls(harness: DbtHarness, *selection: str) -> set[str]:
+    result = harness.invoke(
+        "ls", *selection, "--resource-type", "test", "--resource-type", "unit_test",
+        "--output", "name",
+    )  # fmt: skip
+    assert result.success, result.exception
+    return set(result.result)
+
+
+@pytest.fixture(scope="module")
+def listed(
+    raw_db_template: Path, profiles_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, set[str]]:
+    harness = DbtHarness(
+        raw_db_template, tmp_path_factory.mktemp("ls") / "target", profiles_dir
+    )
+    selections = {
+        name: _ls(harness, "--selector", name)
+        for name in (
+            TESTS_SELECTOR,
+            PREFLIGHT_SELECTOR,
+            SAMPLE_SELECTOR,
+            CHUNK_SELECTOR,
+            FINAL_SELECTOR,
+        )
+    }
+    selections["upstream of the summary"] = _ls(
+        harness, "--select", "+player_game_summary"
+    )
+    selections["upstream models"] = set(
+        harness.invoke(
+            "ls", "--selector", UPSTREAM_SELECTOR, "--resource-type", "model",
+            "--output", "name",
+        ).result
+    )  # fmt: skip
+    return selections
+
+
+def test_the_runner_runs_every_test_upstream_of_the_summary_once(
+    listed: dict[str, set[str]],
+) -> None:
+    upstream = listed["upstream of the summary"]
+    assert listed[TESTS_SELECTOR] == upstream
+    # the steps of one backfill: pre-flight, sample week, final validation
+    # (the chunks' tests run again in the final validation, over the range)
+    preflight, final = listed[PREFLIGHT_SELECTOR], listed[FINAL_SELECTOR]
+    sample_only = listed[SAMPLE_SELECTOR] - listed[CHUNK_SELECTOR]
+    assert preflight | sample_only | final == upstream
+    assert not (preflight & final) and not (sample_only & final)
+    assert preflight == {"assert_preflight_raw_minutes_null_rate"}
+    assert sample_only == {"pgs_sample_week_null_band"}
+    # every chunk test is also in the final validation
+    assert listed[CHUNK_SELECTOR] <= final
+    # the staging tests the issue named run on every chunk
+    assert {
+        "assert_no_corrupt_minutes",
+        "assert_zero_minutes_read_as_zero",
+        "assert_game_id_orientation",
+        "assert_feed_games_in_schedule",
+        "pgs_team_minutes_add_up",
+    } <= listed[CHUNK_SELECTOR]
+
+
+def test_the_upstream_selection_is_the_models_the_summary_reads(
+    listed: dict[str, set[str]],
+) -> None:
+    models = listed["upstream models"]
+    assert "player_game_summary" not in models
+    assert {m.split("__")[0] for m in models} == {
+        "stg_nba_raw",
+        "int_games",
+        "int_player_games",
+        "int_team_games",
+        "int_gamebook_players",
+    }
+
+
+def test_the_readme_names_every_named_test_a_backfill_runs(
+    listed: dict[str, set[str]],
+) -> None:
+    readme = (PROJECT_DIR / "README.md").read_text()
+    validation = readme[readme.index("## Validation") :]
+    named = {
+        name
+        for name in listed["upstream of the summary"]
+        if re.match(r"(pgs|assert|stg)_", name)
+    }
+    assert sorted(name for name in named if f"`{name}`" not in validation) == []
+    # and the README names no test the runner does not run
+    mentioned = set(re.findall(r"`((?:pgs|assert|stg)_[a-z0-9_]+)`", validation))
+    assert mentioned - named == set()

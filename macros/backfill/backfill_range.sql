@@ -69,10 +69,13 @@
 {% endmacro %}
 
 
-{#- on-run-start: check the vars before anything is built, so a bad range writes
-    nothing. run and build also need a range unless they rebuild everything. -#}
+{#- on-run-start: check the vars before anything is built, so a bad range or gate
+    writes nothing. run and build also need a range unless they rebuild
+    everything. -#}
 {% macro validate_backfill_vars() %}
     {%- if execute -%}
+        {%- do validate_identifier_vars() -%}
+        {%- do validate_gate_vars() -%}
         {%- set range = backfill_range() -%}
         {%- if not range.is_set and flags.WHICH in ['run', 'build']
             and not flags.FULL_REFRESH -%}

@@ -46,11 +46,21 @@
 {%- endmacro %}
 
 
-{#- 'not_played', 'parsed' or 'corrupt'. Corrupt covers the unreadable and the
-    impossible: negative values, seconds over 60, more than max_minutes. -#}
-{% macro minutes_parse_status(column, seconds_expression) -%}
-    {%- set max_minutes = var('gate_minutes_max') -%}
+{#- What a raw value is, the one place that says so:
+      'parsed'      a number of seconds from 0 to gate_minutes_max minutes
+      'not_played'  a did-not-play value (null, "", "-", "DNP")
+      'missing'     a did-not-play value on a row whose played_condition is true
+                    (an active gamebook player without minutes)
+      'corrupt'     unreadable or impossible: negative, seconds over 60 (other
+                    than "13:60"), more than gate_minutes_max minutes
+    Feeds without a status (Ball Don't Lie) pass no played_condition. -#}
+{% macro minutes_parse_status(column, seconds_expression, played_condition=none) -%}
+    {%- set max_minutes = gate_value('gate_minutes_max') -%}
     case
+        {%- if played_condition is not none %}
+        when {{ minutes_not_played(column) }} and {{ played_condition }}
+            then 'missing'
+        {%- endif %}
         when {{ minutes_not_played(column) }} then 'not_played'
         when {{ seconds_expression }} between 0 and {{ max_minutes * 60 }}
             then 'parsed'
@@ -68,8 +78,11 @@
 
 
 {#- Every column of from_relation plus minutes_parse_status and minutes_seconds
-    (null unless the value parsed), reading the raw value once per row. -#}
-{% macro select_with_parsed_minutes(from_relation, column='minutes') -%}
+    (null unless the value parsed), reading the raw value once per row.
+    played_condition: see minutes_parse_status. -#}
+{% macro select_with_parsed_minutes(
+    from_relation, column='minutes', played_condition=none
+) -%}
     select
         *,
         case
@@ -78,8 +91,9 @@
     from (
         select
             *,
-            {{ minutes_parse_status(column, 'parsed_minutes_seconds') }}
-                as minutes_parse_status
+            {{ minutes_parse_status(
+                column, 'parsed_minutes_seconds', played_condition
+            ) }} as minutes_parse_status
         from (
             select
                 *,

@@ -101,7 +101,17 @@ merged as (
             case when player_status = 'active' then {{ column }} end
                 as {{ column }},
         {% endfor -%}
-        source_name as primary_source_used,
+        -- minutes taken from the fallback make the row a fallback row: only a
+        -- row whose every value came from the gamebook says nbac_gamebook
+        case
+            when
+                source_name = 'nbac_gamebook'
+                and player_status = 'active'
+                and minutes_seconds is null
+                and fallback_minutes_seconds is not null
+                then 'nbac_gamebook_bdl_minutes'
+            else source_name
+        end as primary_source_used,
         processed_at
     from ranked
     where source_rank = 1

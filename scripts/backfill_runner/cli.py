@@ -34,7 +34,9 @@ exit codes:
        been printed)
   1    a dbt test failed (the message names it and its first failing rows),
        a chunk failed, or another runner holds the target; nothing published
-  2    bad usage: bad dates, a reversed range, options that do not fit together
+  2    bad usage or input: bad dates, a reversed range, options that do not fit
+       together, a target the profile lacks, a bad var, a DuckDB file that does
+       not exist, raw data that breaks the raw contract (checked before any write)
   130  interrupted (Ctrl-C or SIGTERM); the checkpoint is intact, rerun to resume
 
 example:
@@ -75,8 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--target",
         default=os.environ.get("NBA_TARGET", "duckdb"),
-        help="dbt target of profiles.yml: duckdb (embedded) or bigquery "
-        "(default: $NBA_TARGET, else duckdb)",
+        help="dbt target of profiles.yml: duckdb (embedded) or bigquery; any "
+        "other name exits 2 (default: $NBA_TARGET, else duckdb)",
     )
     parser.add_argument(
         "--resume",

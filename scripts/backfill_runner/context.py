@@ -22,6 +22,7 @@ from backfill_runner.dbt_session import (
     describe_target,
 )
 from backfill_runner.errors import BackfillError
+from backfill_runner.inputs import check_backfill_inputs
 from backfill_runner.plan import ChunkSize, DateRange
 from backfill_runner.progress import Console
 from backfill_runner.settings import MODEL_NAME, GateSettings, RunOptions
@@ -58,8 +59,13 @@ class RunContext:
 
         With ``audit`` (every mode but the dry run) the summary and its tests are
         the audit copy's (var backfill_audit): nothing the runner builds is
-        written into the live table except by the publish.
+        written into the live table except by the publish. The vars and the raw
+        contract are checked here (not for a rollback, which reads only what it
+        restores); execute connects before it takes the lock or opens the log,
+        so a later call is a no-op.
         """
+        if self.target is not None:
+            return
         base_vars: dict[str, object] = {
             "stage_upstream": self.options.stage_upstream,
             "backfill_audit": audit,
@@ -73,6 +79,8 @@ class RunContext:
             base_vars["backfill_batch_size"] = "day"
         self.session.base_vars = base_vars
         self.session.parse()
+        if not self.options.rollback:
+            check_backfill_inputs(self.session)
         self.microbatch = (
             self.session.model_config(MODEL_NAME).get("incremental_strategy")
             == "microbatch"

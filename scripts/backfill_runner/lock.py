@@ -74,6 +74,27 @@ class TargetLock:
             os.fsync(lock_file.fileno())
         return True
 
+    def _refusal(self, owner: dict[str, object]) -> AlreadyRunning | None:
+        """The error for a lock a live runner holds; None for a stale one."""
+        pid = int(owner.get("pid", -1))  # type: ignore[call-overload]
+        host = owner.get("host")
+        same_host = host in (None, socket.gethostname())
+        if same_host and not pid_is_running(pid):
+            return None
+        where = "" if same_host else f" on host {host}"
+        return AlreadyRunning(
+            f"a backfill is already running on target {self.target} "
+            f"(pid {pid}{where}); lock file {self.path}. Nothing was changed."
+        )
+
+    def refuse_if_held(self) -> None:
+        """Read-only: refuse at once when a live runner holds the target (its
+        database may be open), before anything is checked or written."""
+        owner = self._owner()
+        refusal = self._refusal(owner) if owner is not None else None
+        if refusal is not None:
+            raise refusal
+
     def acquire(self) -> None:
         for _ in range(3):
             if self._create():
@@ -82,15 +103,10 @@ class TargetLock:
             owner = self._owner()
             if owner is None:
                 continue  # released between our two looks; try again
-            pid = int(owner.get("pid", -1))  # type: ignore[call-overload]
-            host = owner.get("host")
-            same_host = host in (None, socket.gethostname())
-            if not same_host or pid_is_running(pid):
-                where = "" if same_host else f" on host {host}"
-                raise AlreadyRunning(
-                    f"a backfill is already running on target {self.target} "
-                    f"(pid {pid}{where}); lock file {self.path}. Nothing was changed."
-                )
+            refusal = self._refusal(owner)
+            if refusal is not None:
+                raise refusal
+            pid = owner.get("pid")
             self.notice(
                 f"taking over a stale lock on target {self.target}: pid {pid} "
                 f"(since {owner.get('since', '?')}) is no longer running"

@@ -16,6 +16,7 @@ from backfill_runner import modes
 from backfill_runner.context import RunContext, default_log_file
 from backfill_runner.dbt_session import DbtSession
 from backfill_runner.errors import EXIT_INTERRUPTED, BackfillError
+from backfill_runner.inputs import check_duckdb_file, target_output
 from backfill_runner.lock import TargetLock
 from backfill_runner.progress import Console
 from backfill_runner.settings import RunOptions, load_gate_settings
@@ -37,6 +38,10 @@ def execute(options: RunOptions, console: Console | None = None) -> int:
     console = console or Console()
     try:
         settings = load_gate_settings(options.project_dir)
+        # before dbt connects: dbt-duckdb would create a missing file
+        check_duckdb_file(
+            target_output(options.project_dir, options.profiles_dir, options.target)
+        )
         with sigterm_as_interrupt(), _artifacts_dir(options) as artifacts:
             session = DbtSession(
                 options.project_dir, options.profiles_dir, options.target, artifacts
@@ -49,6 +54,10 @@ def execute(options: RunOptions, console: Console | None = None) -> int:
             lock = TargetLock.for_target(
                 options.state_dir, options.target, console.warn
             )
+            # a live runner first (it holds the database), then the vars and the
+            # raw contract: all before the lock, the log or any write
+            lock.refuse_if_held()
+            ctx.connect(audit=True)
             with lock:
                 console.open_log(options.log_file or default_log_file(options))
                 if options.rollback:

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from backfill_runner.errors import UsageError
+from backfill_runner.inputs import target_output
 from backfill_runner.plan import ChunkSize, DateRange
 
 MODEL_NAME = "player_game_summary"
@@ -56,12 +57,19 @@ class GateSettings:
             if key not in project_vars:
                 raise UsageError(f"dbt_project.yml has no var {key}")
             raw = project_vars[key]
-            if field.name.endswith("_date"):
-                values[field.name] = date.fromisoformat(str(raw))
-            elif field.name.startswith("volume_"):
-                values[field.name] = int(raw)
-            else:
-                values[field.name] = float(raw)
+            try:
+                if field.name.endswith("_date"):
+                    values[field.name] = date.fromisoformat(str(raw))
+                elif field.name.startswith("volume_"):
+                    values[field.name] = int(raw)
+                else:
+                    values[field.name] = float(raw)
+            except (TypeError, ValueError):
+                # the rule itself is dbt's (gate_var_rules), checked before a run
+                raise UsageError(
+                    f"dbt_project.yml var {key} = {raw!r} is not a "
+                    + ("date" if field.name.endswith("_date") else "number")
+                ) from None
         return cls(**values)
 
 
@@ -123,3 +131,5 @@ class RunOptions:
                 f"no profiles.yml in --profiles-dir {self.profiles_dir} "
                 "(copy profiles.yml.example there)"
             )
+        # the target names folders and files: only the profile's own outputs
+        target_output(self.project_dir, self.profiles_dir, self.target)

@@ -27,7 +27,10 @@ Row = tuple[object, ...]
 
 _NO_STATS: tuple[None, ...] = (None,) * 16
 
-NULL_MINUTES_SHARE = 0.003  # active gamebook rows whose minutes the feed left NULL
+# Active gamebook rows whose minutes the feed left NULL. 0: a player who played
+# without minutes stops a backfill (assert_no_corrupt_minutes), so the demo has
+# none; the draw stays, so every other value of the demo data is unchanged.
+NULL_MINUTES_SHARE = 0.0
 BDL_KEEP_DNP = 0.62  # share of dnp players Ball Don't Lie lists
 BDL_KEEP_INACTIVE = 0.45  # share of inactive players Ball Don't Lie lists
 # How a gamebook prints the minutes of a player who did not play.

@@ -358,7 +358,10 @@ class _FlakySession:
 def _context(
     tmp_path: Path, session: object, sleeps: list[float], retries: int
 ) -> RunContext:
-    (tmp_path / "profiles.yml").write_text("{}\n")
+    # the runner accepts only a target of the profile
+    (tmp_path / "profiles.yml").write_text(
+        "nba_backfill: {outputs: {duckdb: {type: duckdb, path: nba.duckdb}}}\n"
+    )
     options = RunOptions(
         range=DateRange(d("2022-01-01"), d("2022-01-31")),
         chunk_size=ChunkSize.MONTH,

@@ -160,7 +160,7 @@ def test_chunks_over_staged_work_tables_equal_the_ephemeral_build(
 ) -> None:
     """The runner's mode: upstream built once as tables, the mart per chunk; each
     chunk's post-hook logs what it wrote."""
-    from backfill_runner.dbt_session import RANGE_FIGURES_PREFIX
+    from backfill_runner.dbt_session import RANGE_FIGURES
     from dbt.cli.main import dbtRunner
 
     build(dbt_harness, WINDOW)
@@ -179,8 +179,9 @@ def test_chunks_over_staged_work_tables_equal_the_ephemeral_build(
 
     def collect(message: object) -> None:
         text = str(getattr(message.data, "msg", ""))  # type: ignore[attr-defined]
-        if text.startswith(RANGE_FIGURES_PREFIX):
-            logged.append(json.loads(text[len(RANGE_FIGURES_PREFIX) :]))
+        prefix = f"{RANGE_FIGURES} "
+        if text.startswith(prefix):
+            logged.append(json.loads(text[len(prefix) :]))
 
     runner = dbtRunner(callbacks=[collect])
     for start, end in [("2021-12-20", "2022-01-04"), ("2022-01-05", "2022-01-20")]:

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from conftest import PROJECT_DIR
 
 LOCK = PROJECT_DIR / "requirements.lock"
+PRINT_PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
 # name[extras]==version at the start of a requirement
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 
@@ -29,22 +31,6 @@ def locked_versions(text: str) -> dict[str, str]:
         for match in map(PIN.match, text.splitlines())
         if match
     }
-
-
-@pytest.mark.parametrize(
-    ("command", "usage"),
-    [
-        ("nba-backfill", "usage: nba-backfill"),
-        ("nba-demo-data", "usage: nba-demo-data"),
-    ],
-)
-def test_console_scripts_print_their_help(command: str, usage: str) -> None:
-    executable = Path(sys.executable).with_name(command)
-    completed = subprocess.run(
-        [str(executable), "--help"], capture_output=True, text=True, check=False
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.startswith(usage)
 
 
 def test_every_locked_package_has_an_exact_version_and_hashes() -> None:
@@ -76,34 +62,39 @@ def test_the_environment_is_exactly_the_lock() -> None:
     assert installed == locked
 
 
-def test_the_wheel_holds_every_module_and_both_commands(tmp_path: Path) -> None:
-    # built from a copy: setuptools builds in the source tree
-    source = tmp_path / "source"
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built from a copy (setuptools builds in the tree)."""
+    folder = tmp_path_factory.mktemp("wheel")
+    source = folder / "source"
+    source.mkdir()
     for name in ("pyproject.toml", "README.md"):
-        source.mkdir(exist_ok=True)
         shutil.copy(PROJECT_DIR / name, source / name)
     shutil.copytree(
         PROJECT_DIR / "scripts",
         source / "scripts",
         ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
     )
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "pip",
+            *pip,
             "wheel",
             "--quiet",
             "--no-deps",
             "--no-build-isolation",
             "--wheel-dir",
-            str(tmp_path),
+            str(folder),
             str(source),
         ],
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob("nba_backfill-*.whl")
+    (built,) = folder.glob("nba_backfill-*.whl")
+    return built
+
+
+def test_the_wheel_holds_every_module_and_both_commands(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = next(
@@ -119,3 +110,57 @@ def test_the_wheel_holds_every_module_and_both_commands(tmp_path: Path) -> None:
     assert expected <= names
     assert "nba-backfill = backfill_runner.cli:main" in entry_points
     assert "nba-demo-data = generate_raw_data:main" in entry_points
+
+
+def test_a_fresh_venv_with_the_wheel_has_both_commands(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """The wheel installed (not editable) into a new venv; its dependencies come
+    from this venv's site-packages through a .pth line, so no network is needed."""
+    fresh = tmp_path / "fresh"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(fresh)], check=True
+    )
+    python = fresh / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", PRINT_PURELIB],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    (Path(purelib) / "locked_dependencies.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--disable-pip-version-check",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for command in ("nba-backfill", "nba-demo-data"):
+        completed = subprocess.run(
+            [str(fresh / "bin" / command), "--help"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        assert completed.stdout.startswith(f"usage: {command}")
+    # the commands run the wheel's code, not this checkout's editable install
+    origin = subprocess.run(
+        [str(python), "-c", "import backfill_runner; print(backfill_runner.__file__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert origin.startswith(str(fresh)), origin

@@ -15,9 +15,13 @@ newest_load as (
 
 ),
 
+-- a player the gamebook marks active must have minutes: a did-not-play value
+-- there is 'missing', and fails assert_no_corrupt_minutes
 parsed as (
 
-    {{ select_with_parsed_minutes('newest_load') }}
+    {{ select_with_parsed_minutes(
+        'newest_load', played_condition="lower(trim(player_status)) = 'active'"
+    ) }}
 
 ),
 

@@ -34,6 +34,7 @@ INCIDENT_RED_ON_THE_WEEK = {
     "assert_spot_checks_match_seed",  # a fallback-only player of the week is gone
     "pgs_sample_week_null_band",  # the sample week is the incident week
     "assert_preflight_raw_minutes_null_rate",  # raw minutes NULL: stop before writes
+    "assert_no_corrupt_minutes",  # active players without minutes, named
 }
 INCIDENT_RED_ON_THE_TABLE = {
     "stg_gamebook_active_players_have_minutes",
@@ -42,6 +43,7 @@ INCIDENT_RED_ON_THE_TABLE = {
     "assert_spot_checks_match_seed",
     "pgs_sample_week_null_band",
     "assert_preflight_raw_minutes_null_rate",
+    "assert_no_corrupt_minutes",
 }
 # Over the whole month-long table the week is diluted: the NULL band only warns
 # (about 50%), and coverage rises above 90% as the week's raw rows are gone.

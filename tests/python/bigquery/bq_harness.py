@@ -9,11 +9,12 @@ report goes under the project's work folder, never into the repository.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -164,7 +165,10 @@ class EmulatorProject:
         command = [*args, *self._common_args()]
         if dbt_vars is not None:
             command += ["--vars", json.dumps(dbt_vars)]
-        return dbtRunner(manifest=self.manifest.deepcopy()).invoke(command)
+        # the runner's own copy (dbt_session, manifest_reuse "copy"): the nodes
+        # deep-copied; Manifest.deepcopy() fails on selectors.yml's plain dicts
+        fresh = replace(self.manifest, nodes=copy.deepcopy(self.manifest.nodes))
+        return dbtRunner(manifest=fresh).invoke(command)
 
     def summary_table_id(self) -> str:
         if self.manifest is None:

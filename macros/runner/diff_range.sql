@@ -164,6 +164,15 @@
         'examples': example_list,
     } -%}
     {%- do result.update(backfill_raw_state(predicate)) -%}
+    {#- what the audit copy holds now: another run over an overlapping range
+        rewrites it, so a range validated earlier is published only if it
+        still holds the same rows -#}
+    {%- set fingerprint = run_query(
+        "select " ~ dbt.hash(dbt.listagg(
+            'data_hash', "'|'", 'order by data_hash'
+        )) ~ " from " ~ relations.audit ~ " where " ~ predicate
+    ).rows[0][0] -%}
+    {%- do result.update({'audit_fingerprint': fingerprint}) -%}
     {%- do backfill_log_result('range diff', result) -%}
     {%- do log(
         'diff ' ~ relations.audit ~ ' vs ' ~ relations.live ~ ' over '

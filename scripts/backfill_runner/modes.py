@@ -107,8 +107,9 @@ def _show_diff(ctx: RunContext, diff: RangeDiff) -> None:
 
 
 def _check_unchanged_since_audit(ctx: RunContext, diff: RangeDiff) -> None:
-    """An audited range is published without a rebuild only if its raw rows are
-    the ones it was built from."""
+    """A range built by an earlier run is tested and published again only if its
+    raw rows are the ones it was built from and the audit copy still holds the
+    rows that run built."""
     assert ctx.checkpoint is not None
     audited = ctx.checkpoint.diff
     if audited is None:
@@ -118,12 +119,17 @@ def _check_unchanged_since_audit(ctx: RunContext, diff: RangeDiff) -> None:
                 "run it without --publish-only"
             )
         return
-    then = RangeDiff.from_dict(audited).raw_state
-    if then != diff.raw_state:
+    then = RangeDiff.from_dict(audited)
+    if then.built_from[:3] != diff.built_from[:3]:
         raise BackfillError(
             f"the raw data of {ctx.window.label} changed since it was audited "
-            f"(rows, newest load, sum of load times: {then} then, "
-            f"{diff.raw_state} now); rebuild it with --no-resume"
+            f"(rows, newest load, sum of load times: {then.built_from[:3]} then, "
+            f"{diff.built_from[:3]} now); rebuild it with --no-resume"
+        )
+    if then.audit_fingerprint != diff.audit_fingerprint:
+        raise BackfillError(
+            f"the audit copy of {ctx.window.label} changed since it was audited "
+            "(another run rebuilt part of it); rebuild it with --no-resume"
         )
 
 
@@ -231,15 +237,17 @@ def _audit_and_publish(ctx: RunContext) -> int:
     ctx.checkpoint.validation = [v.to_dict() for v in verdicts]
     diff = diff_range(ctx.session, ctx.window)
     _show_diff(ctx, diff)
+    if ctx.checkpoint.status is not RunStatus.RUNNING:
+        # built by an earlier run: only worth testing or publishing if its raw
+        # rows are the ones it was built from
+        _check_unchanged_since_audit(ctx, diff)
+    ctx.checkpoint.diff = diff.to_dict()
     failed = blocking(verdicts)
     published = None
     if failed:
         outcome = "failed validation: not published"
         ctx.checkpoint.status = RunStatus.FAILED
     else:
-        if ctx.checkpoint.status is not RunStatus.RUNNING:
-            _check_unchanged_since_audit(ctx, diff)
-        ctx.checkpoint.diff = diff.to_dict()
         ctx.checkpoint.status = RunStatus.AUDITED
         ctx.save()
         if not ctx.options.publish:

@@ -43,10 +43,18 @@ class RangeDiff:
     raw_rows: int = 0
     raw_loaded_at: str | None = None
     raw_load_seconds: int = 0
+    # a digest of the audit copy's row hashes over the range
+    audit_fingerprint: str | None = None
 
     @property
-    def raw_state(self) -> tuple[int, str | None, int]:
-        return (self.raw_rows, self.raw_loaded_at, self.raw_load_seconds)
+    def built_from(self) -> tuple[int, str | None, int, str | None]:
+        """What an audit stands on: the raw rows, and the audited rows."""
+        return (
+            self.raw_rows,
+            self.raw_loaded_at,
+            self.raw_load_seconds,
+            self.audit_fingerprint,
+        )
 
     @property
     def is_empty(self) -> bool:

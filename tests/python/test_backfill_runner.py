@@ -404,7 +404,15 @@ def test_a_month_at_exactly_the_null_limit_gets_one_verdict_everywhere(
         f"from {AUDIT} where {PART}"
     ) == [(True,)]
 
-    code, output = env.run("--skip-sample", "--publish-only", **window)
+    # the runner refuses to trust an audit copy changed behind its back; this
+    # one is changed on purpose, so the checkpoint forgets what it audited
+    checkpoint = env.checkpoint()
+    assert checkpoint is not None
+    checkpoint["diff"] = None
+    (path,) = env.state.glob("checkpoints/*/*/*.json")
+    path.write_text(json.dumps(checkpoint))
+
+    code, output = env.run("--skip-sample", **window)
 
     # the console
     assert code == 1, output
@@ -647,7 +655,7 @@ def test_plan_then_publish_only_then_rollback_restores_the_replaced_rows(
     assert checkpoint is not None and checkpoint["status"] == "rolled_back"
 
 
-def test_publish_only_refuses_a_range_whose_raw_data_changed(
+def test_publish_only_refuses_a_range_whose_raw_data_or_audit_copy_changed(
     reference: RunnerEnv, tmp_path: Path
 ) -> None:
     env = copy_env(reference, tmp_path)
@@ -661,7 +669,23 @@ def test_publish_only_refuses_a_range_whose_raw_data_changed(
     live = env.table_hash()
     code, output = env.run("--skip-sample", "--publish-only", **SUB)
     assert code == 1
-    assert "changed since it was audited" in output and "--no-resume" in output
+    assert "raw data of" in output and "changed since it was audited" in output
+    assert "--no-resume" in output
+    assert env.table_hash() == live
+
+    # the raw data back as audited, but part of the audit copy rewritten (as
+    # another run over an overlapping range would)
+    env.execute(
+        f"update {BDL} set processed_at = processed_at - interval 1 day "
+        f"where {PART} and player_lookup = (select min(player_lookup) from {BDL} "
+        f"where {PART})"
+    )
+    env.execute(
+        f"update {AUDIT} set data_hash = md5(data_hash) where game_date = '2022-01-10'"
+    )
+    code, output = env.run("--skip-sample", "--publish-only", **SUB)
+    assert code == 1
+    assert "the audit copy of 2022-01-03..2022-01-20 changed" in output
     assert env.table_hash() == live
 
 

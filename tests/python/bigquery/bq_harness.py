@@ -10,11 +10,12 @@ report goes under the project's work folder, never into the repository.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -165,10 +166,13 @@ class EmulatorProject:
         command = [*args, *self._common_args()]
         if dbt_vars is not None:
             command += ["--vars", json.dumps(dbt_vars)]
-        # the runner's own copy (dbt_session, manifest_reuse "copy"): the nodes
-        # deep-copied; Manifest.deepcopy() fails on selectors.yml's plain dicts
-        fresh = replace(self.manifest, nodes=copy.deepcopy(self.manifest.nodes))
-        return dbtRunner(manifest=fresh).invoke(command)
+        # Manifest.deepcopy() fails on a project with selectors.yml (dbt-core
+        # 1.11 copies each selector, a plain dict, with from_dict); the nodes
+        # are what a command marks, so they are what is copied
+        manifest = dataclasses.replace(
+            self.manifest, nodes=copy.deepcopy(self.manifest.nodes)
+        )
+        return dbtRunner(manifest=manifest).invoke(command)
 
     def summary_table_id(self) -> str:
         if self.manifest is None:

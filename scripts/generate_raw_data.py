@@ -18,6 +18,12 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from demo_data.gaps import (
+    INCOMPLETE_BOX_SCORE_RATE,
+    OVERTIME_RATE,
+    WITHOUT_INACTIVE_RATE,
+    GapRates,
+)
 from demo_data.pipeline import (
     DEFAULT_DB,
     DEFAULT_END,
@@ -48,6 +54,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
     return value
 
 
@@ -83,6 +99,31 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_END,
         help="last day (default 2024-05-01)",
     )
+    gaps = parser.add_argument_group(
+        "real-world gaps", "how often the feeds carry the gaps of real box scores"
+    )
+    gaps.add_argument(
+        "--incomplete-box-score-rate",
+        type=_share,
+        default=INCOMPLETE_BOX_SCORE_RATE,
+        help="share of team-games whose box score lacks a player who played (both "
+        "feeds; about 216 of 240 team minutes; default "
+        f"{INCOMPLETE_BOX_SCORE_RATE})",
+    )
+    gaps.add_argument(
+        "--without-inactive-rate",
+        type=_share,
+        default=WITHOUT_INACTIVE_RATE,
+        help="share of games whose feeds list no inactive players "
+        f"(1 gives a feed without inactive players; default {WITHOUT_INACTIVE_RATE})",
+    )
+    gaps.add_argument(
+        "--overtime-rate",
+        type=_share,
+        default=OVERTIME_RATE,
+        help="share of games that go to overtime; Ball Don't Lie's period is the "
+        f"last period played (default {OVERTIME_RATE})",
+    )
     return parser
 
 
@@ -101,6 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         scale=args.scale,
         start_date=args.start_date,
         end_date=args.end_date,
+        gaps=GapRates(
+            incomplete_box_score=args.incomplete_box_score_rate,
+            without_inactive=args.without_inactive_rate,
+            overtime=args.overtime_rate,
+        ),
     )
     print(
         f"wrote {summary.db_path}: {summary.start_date} .. {summary.end_date} "

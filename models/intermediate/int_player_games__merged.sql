@@ -43,7 +43,10 @@ unioned as (
         2 as source_priority,
         -- the feed has no status: 0 minutes and no stats means did not play
         case
-            when coalesce(minutes_seconds, 0) = 0 and not has_recorded_stats
+            when
+                {{ fallback_did_not_play(
+                    'minutes_seconds', 'has_recorded_stats'
+                ) }}
                 then 'dnp'
             else 'active'
         end as player_status,

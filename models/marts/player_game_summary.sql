@@ -42,6 +42,23 @@ games as (
 
 ),
 
+acknowledged_defects as (
+
+    select * from {{ ref('acknowledged_raw_defects') }}
+
+),
+
+incomplete_team_games as (
+
+    -- a team-game with an acknowledged raw defect: its box score is known to
+    -- be incomplete, so the ML training set can leave its rows out
+    select distinct
+        game_id,
+        team_abbr
+    from acknowledged_defects
+
+),
+
 player_games_in_summarised_games as (
 
     -- the inner join drops preseason, All-Star and never-played games
@@ -67,7 +84,9 @@ with_team_totals as (
         player_games_in_summarised_games.*,
         team_totals.team_fg_attempts,
         team_totals.team_ft_attempts,
-        team_totals.team_turnovers
+        team_totals.team_turnovers,
+        incomplete_team_games.game_id is not null
+            as is_team_box_score_incomplete
     from player_games_in_summarised_games
     left join team_totals
         on
@@ -75,6 +94,12 @@ with_team_totals as (
             and player_games_in_summarised_games.game_id = team_totals.game_id
             and player_games_in_summarised_games.team_abbr
             = team_totals.team_abbr
+    left join incomplete_team_games
+        on
+            player_games_in_summarised_games.game_id
+            = incomplete_team_games.game_id
+            and player_games_in_summarised_games.team_abbr
+            = incomplete_team_games.team_abbr
 
 ),
 
@@ -157,10 +182,13 @@ final as (
         case primary_source_used
             when 'nbac_gamebook' then 'gold' else 'silver'
         end as data_quality_tier,
+        is_team_box_score_incomplete,
         {{ row_hash([
             'player_lookup', 'player_full_name', 'game_id', 'team_abbr',
             'player_status', 'dnp_reason', 'minutes_seconds',
-        ] + box_score_stat_columns() + ['primary_source_used']) }} as data_hash,
+        ] + box_score_stat_columns() + [
+            'primary_source_used', 'is_team_box_score_incomplete',
+        ]) }} as data_hash,
         -- the source row's load time, not the run's: reruns give the same rows
         processed_at
 

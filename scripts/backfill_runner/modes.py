@@ -14,6 +14,10 @@ from __future__ import annotations
 import os
 import time
 
+from backfill_runner.acknowledged_defects import (
+    console_lines,
+    read_acknowledged_defects,
+)
 from backfill_runner.checkpoint import Checkpoint, ChunkStatus, RunStatus
 from backfill_runner.chunks import build_chunks, build_sample, build_upstream
 from backfill_runner.context import RunContext
@@ -156,6 +160,9 @@ def _report(
     def steps(name: str, saved: list[dict[str, object]] | None) -> list:
         return [(name, TestVerdict.from_dict(v)) for v in saved or []]
 
+    acknowledged = read_acknowledged_defects(ctx.session, verdicts)
+    for line in console_lines(acknowledged):
+        ctx.console.info(line)
     chunk_steps = [
         (f"chunk {chunk.range.label}", verdict)
         for chunk in ctx.checkpoint.chunks
@@ -181,6 +188,7 @@ def _report(
             months=month_figures(ctx.session, ctx.window),
             chunks=ctx.checkpoint.chunks,
             notes=notes,
+            acknowledged=acknowledged,
         ),
         ctx.settings,
         paths,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from backfill_runner.acknowledged_defects import AcknowledgedDefect, markdown_lines
 from backfill_runner.chart import write_chart
 from backfill_runner.checkpoint import ChunkRecord
 from backfill_runner.figures import MonthFigures
@@ -107,6 +108,8 @@ class ReportInput:
     months: list[MonthFigures]
     chunks: list[ChunkRecord]
     notes: list[str] = field(default_factory=list)
+    # the final validation's acknowledged and stale raw defects
+    acknowledged: list[AcknowledgedDefect] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +307,8 @@ def render_markdown(data: ReportInput, chart_name: str) -> str:
         "",
         *_verdict_lines(data.steps),
         "",
+        *markdown_lines(data.acknowledged, _table),
+        "",
         "## Diff against the live table",
         "",
         *_diff_lines(data.diff),
@@ -414,6 +419,7 @@ def report_json(data: ReportInput) -> dict[str, Any]:
             for m in data.months
         ],
         "notes": data.notes,
+        "acknowledged_raw_defects": [d.to_dict() for d in data.acknowledged],
     }
 
 

@@ -1,4 +1,6 @@
-"""Turns a simulated game into rows of the three raw tables, quirks included.
+"""Turns a simulated game into rows of the two player feeds, quirks included.
+
+The schedule feed is ``schedule_feed``; the minute encodings ``minute_formats``.
 
 Rows are plain tuples in the column order of ``demo_data.schema``.
 """
@@ -8,12 +10,18 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from demo_data.calendar import ALL_STAR, PLAY_IN, PLAYOFFS, REGULAR, ScheduledGame
 from demo_data.games import ACTIVE, DNP, INACTIVE, GameResult, PlayerLine
+from demo_data.gaps import MISSING_PLAYER_SECONDS, NO_GAPS, GameGaps
+from demo_data.load_times import load_stamp
 from demo_data.lookup import player_lookup
-from demo_data.quirks import GameQuirks
+from demo_data.minute_formats import bdl_minutes, iso_minutes, mmss, sixty_seconds
+from demo_data.quirks import GameQuirks, snap_to_whole_minute
+from demo_data.scheduled_games import (
+    PLAY_IN,
+    PLAYOFFS,
+)
 
 Row = tuple[object, ...]
 
@@ -55,93 +63,15 @@ class GameRows:
     gamebook_active: int = 0
 
 
-def _stamp(day: date, hour: int, rng: random.Random, spread_minutes: int) -> datetime:
-    return datetime.combine(day, time(hour)) + timedelta(
-        minutes=rng.randrange(spread_minutes), seconds=rng.randrange(60)
-    )
-
-
-def schedule_row(game: ScheduledGame, result: GameResult | None, seed: int) -> Row:
-    """The NBA.com schedule row; ``result`` None: the game was not played that day."""
-    rng = random.Random(f"{seed}|schedule|{game.nba_game_id}|{game.game_date}")
-    if result is None:
-        status, home_score, away_score = 1, None, None
-        processed = _stamp(game.game_date - timedelta(days=1), 9, rng, 120)
-    else:
-        status, home_score, away_score = 3, result.home_score, result.away_score
-        processed = _stamp(game.game_date + timedelta(days=1), 5, rng, 60)
-    return (
-        game.nba_game_id,
-        game.game_code,
-        game.season,
-        game.game_date,
-        status,
-        game.home,
-        game.away,
-        home_score,
-        away_score,
-        game.kind == REGULAR,
-        game.kind == PLAYOFFS,
-        game.kind == ALL_STAR,
-        processed,
-    )
-
-
-def mmss(seconds: int) -> str:
-    """``"35:42"``, ``"0:48"``."""
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def iso_minutes(seconds: int) -> str:
-    """``"PT34M12.00S"`` (newer NBA.com feeds)."""
-    return f"PT{seconds // 60:02d}M{seconds % 60:02d}.00S"
-
-
-def sixty_seconds(seconds: int) -> str:
-    """``"13:60"`` for 14:00 (the feed's rounding quirk); needs a whole minute."""
-    return f"{seconds // 60 - 1}:60"
-
-
-def bdl_minutes(seconds: int) -> str:
-    """Zero-padded whole minutes, half up: 1,770 s is ``"30"``, 29 s is ``"00"``."""
-    return f"{(seconds + 30) // 60:02d}"
-
-
-def _snap_to_whole_minute(rng: random.Random, result: GameResult) -> PlayerLine | None:
-    """Shift seconds between teammates so one has whole minutes; return him."""
-    cap = result.team_seconds // 5
-    candidates = [
-        line
-        for line in result.lines
-        if line.status == ACTIVE and (line.seconds or 0) >= 120
-    ]
-    rng.shuffle(candidates)
-    for line in candidates:
-        seconds = line.seconds or 0
-        target = round(seconds / 60) * 60
-        delta = target - seconds
-        partners = [
-            other
-            for other in result.lines
-            if other.team == line.team
-            and other is not line
-            and other.status == ACTIVE
-            and 60 < (other.seconds or 0) - delta < cap
-        ]
-        if partners:
-            partner = rng.choice(partners)
-            line.seconds = target
-            partner.seconds = (partner.seconds or 0) - delta
-            return line
-    return None
-
-
 class _GameFeeds:
     """Builds both feeds' rows for one game."""
 
-    def __init__(self, result: GameResult, quirks: GameQuirks, seed: int) -> None:
+    def __init__(
+        self, result: GameResult, quirks: GameQuirks, gaps: GameGaps, seed: int
+    ) -> None:
         self.result = result
         self.quirks = quirks
+        self.gaps = gaps
         self.game = result.game
         self.rng = random.Random(
             f"{seed}|feeds|{self.game.nba_game_id}|{self.game.game_date}"
@@ -158,9 +88,7 @@ class _GameFeeds:
 
     def build(self) -> GameRows:
         rng, quirks, lines = self.rng, self.quirks, self.result.lines
-        sixty = (
-            _snap_to_whole_minute(rng, self.result) if quirks.sixty_seconds else None
-        )
+        sixty = snap_to_whole_minute(rng, self.result) if quirks.sixty_seconds else None
         # Players who played at least a minute, so Ball Don't Lie shows minutes > 0.
         played = [
             line
@@ -195,9 +123,16 @@ class _GameFeeds:
             if rng.random() >= keep:
                 bdl_dropped.add(id(line))
 
+        # gaps leave rows out of both feeds: no backfill can bring them back
+        left_out = self._left_out_by_gaps()
+        bdl_dropped |= left_out
         rows = GameRows()
         if not quirks.gamebook_missing:
-            listed = [line for line in lines if id(line) not in bdl_only]
+            listed = [
+                line
+                for line in lines
+                if id(line) not in bdl_only and id(line) not in left_out
+            ]
             rows.gamebook, rows.gamebook_active = self._gamebook(
                 listed, sixty, null_minutes
             )
@@ -206,6 +141,29 @@ class _GameFeeds:
                 [line for line in lines if id(line) not in bdl_dropped]
             )
         return rows
+
+    def _left_out_by_gaps(self) -> set[int]:
+        """Lines neither feed lists: the inactive players of a feed without them,
+        and the player an incomplete box score lacks."""
+        lines = self.result.lines
+        left_out = (
+            {id(line) for line in lines if line.status == INACTIVE}
+            if self.gaps.without_inactive
+            else set()
+        )
+        team = self.gaps.incomplete_team
+        played = [
+            line
+            for line in lines
+            if line.team == team and line.status == ACTIVE and line.seconds
+        ]
+        if played:
+            missing = min(
+                played,
+                key=lambda line: abs((line.seconds or 0) - MISSING_PLAYER_SECONDS),
+            )
+            left_out.add(id(missing))
+        return left_out
 
     # -- gamebook -------------------------------------------------------------------
     def _gamebook(
@@ -232,7 +190,7 @@ class _GameFeeds:
                 minutes[id(line)] = iso_minutes(line.seconds or 0)
             else:
                 minutes[id(line)] = mmss(line.seconds or 0)
-        processed = _stamp(game.game_date + timedelta(days=1), 6, rng, 180)
+        processed = load_stamp(game.game_date + timedelta(days=1), 6, rng, 180)
         load = self._gamebook_load(processed)
         latest = [
             self._gamebook_row(line, names[id(line)], minutes[id(line)], load)
@@ -365,7 +323,7 @@ class _GameFeeds:
     # -- Ball Don't Lie --------------------------------------------------------------
     def _bdl(self, listed: list[PlayerLine]) -> list[Row]:
         rng, game = self.rng, self.game
-        created = _stamp(game.game_date + timedelta(days=1), 3, rng, 120)
+        created = load_stamp(game.game_date + timedelta(days=1), 3, rng, 120)
         processed = created + timedelta(
             minutes=rng.randint(1, 20), seconds=rng.randrange(60)
         )
@@ -431,6 +389,8 @@ class _GameFeeds:
         )
 
 
-def game_rows(result: GameResult, quirks: GameQuirks, seed: int) -> GameRows:
+def game_rows(
+    result: GameResult, quirks: GameQuirks, seed: int, gaps: GameGaps = NO_GAPS
+) -> GameRows:
     """Gamebook and Ball Don't Lie rows of one played game."""
-    return _GameFeeds(result, quirks, seed).build()
+    return _GameFeeds(result, quirks, gaps, seed).build()

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from demo_data.calendar import ALL_STAR, PLAYOFFS, PRESEASON, ScheduledGame
+from demo_data.scheduled_games import ALL_STAR, PLAYOFFS, PRESEASON, ScheduledGame
 from demo_data.teams_players import (
     EAST,
     TWO_WAY_RANK,
@@ -93,6 +93,7 @@ class SeasonContext:
     rosters: SeasonRosters
     injuries: dict[int, tuple[InjurySpell, ...]]
     strengths: dict[str, float]
+    overtime_share: float = OVERTIME_SHARE
 
 
 def _poisson(rng: random.Random, lam: float) -> int:
@@ -301,7 +302,7 @@ def simulate_game(ctx: SeasonContext, game: ScheduledGame) -> GameResult:
         team: team_lineup(rng, ctx, team, rosters[team], day, kind) for team in rosters
     }
     overtimes = 0
-    if kind != ALL_STAR and rng.random() < OVERTIME_SHARE:
+    if kind != ALL_STAR and rng.random() < ctx.overtime_share:
         overtimes = _choice_weighted(rng, ((1, 82), (2, 15), (3, 3)))
     game_seconds = (48 + 5 * overtimes) * 60
     zero_team = game.home if rng.random() < 0.5 else game.away

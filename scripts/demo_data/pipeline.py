@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from demo_data.calendar import ALL_STAR, PRESEASON, build_calendar
-from demo_data.feeds import game_rows, schedule_row
+from demo_data.feeds import game_rows
 from demo_data.games import SeasonContext, simulate_game
+from demo_data.gaps import NO_GAPS, GapRates, plan_gaps
 from demo_data.quirks import plan_quirks
+from demo_data.schedule_feed import schedule_row
+from demo_data.scheduled_games import ALL_STAR, PRESEASON
 from demo_data.schema import BDL, GAMEBOOK, SCHEDULE
+from demo_data.season_calendar import build_calendar
 from demo_data.season_dates import season_of
 from demo_data.teams_players import build_injuries, build_rosters, team_strengths
 from demo_data.writer import RawTableWriter
@@ -88,12 +91,15 @@ def generate(
     start_date: date = DEFAULT_START,
     end_date: date = DEFAULT_END,
     progress: Callable[[str], None] | None = None,
+    gaps: GapRates | None = None,
 ) -> GenerationSummary:
     """Fill ``nba_raw`` of the DuckDB file ``db_path`` with deterministic demo data.
 
     Only games dated inside the (scaled) window are written. The schema ``nba_raw`` is
-    replaced in one transaction; other schemas in the file are left alone.
+    replaced in one transaction; other schemas in the file are left alone. ``gaps``
+    sets how often the real-world gaps occur (default: ``GapRates()``).
     """
+    rates = gaps or GapRates()
     started = time.perf_counter()
     report = progress or (lambda message: print(message, file=sys.stderr))
     start, end, seasons = resolve_window(start_date, end_date, scale)
@@ -109,6 +115,7 @@ def generate(
             strengths = team_strengths(seed, season)
             calendar = build_calendar(seed, season, strengths)
             plans = plan_quirks(seed, calendar)
+            gap_plans = plan_gaps(seed, calendar, rates)
             season_rosters = rosters[season]
             ctx = SeasonContext(
                 seed=seed,
@@ -116,6 +123,7 @@ def generate(
                 rosters=season_rosters,
                 injuries=build_injuries(seed, season, season_rosters.player_ids()),
                 strengths=strengths,
+                overtime_share=rates.overtime,
             )
             schedule: list[tuple[date, str, tuple[object, ...]]] = [
                 (game.game_date, game.nba_game_id, schedule_row(game, None, seed))
@@ -129,7 +137,12 @@ def generate(
                 schedule.append(
                     (game.game_date, game.nba_game_id, schedule_row(game, result, seed))
                 )
-                rows = game_rows(result, plans[game.nba_game_id], seed)
+                rows = game_rows(
+                    result,
+                    plans[game.nba_game_id],
+                    seed,
+                    gap_plans.get(game.nba_game_id, NO_GAPS),
+                )
                 writer.write(GAMEBOOK, rows.gamebook)
                 writer.write(BDL, rows.bdl)
                 active += rows.gamebook_active

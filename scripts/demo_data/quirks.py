@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-from demo_data.calendar import ALL_STAR, PRESEASON, REGULAR, SeasonCalendar
+from demo_data.games import ACTIVE, GameResult, PlayerLine
+from demo_data.scheduled_games import ALL_STAR, PRESEASON, REGULAR, SeasonCalendar
 
 GAMEBOOK_RELOAD_EVERY = 50  # ~2% of games loaded twice into the gamebook
 BDL_RELOAD_EVERY = 100  # ~1% into Ball Don't Lie
@@ -107,3 +108,32 @@ def plan_quirks(seed: int, calendar: SeasonCalendar) -> dict[str, GameQuirks]:
             if clock:
                 plans[rng.choice(clock)].sixty_seconds = True
     return plans
+
+
+def snap_to_whole_minute(rng: random.Random, result: GameResult) -> PlayerLine | None:
+    """Shift seconds between teammates so one has whole minutes; return him."""
+    cap = result.team_seconds // 5
+    candidates = [
+        line
+        for line in result.lines
+        if line.status == ACTIVE and (line.seconds or 0) >= 120
+    ]
+    rng.shuffle(candidates)
+    for line in candidates:
+        seconds = line.seconds or 0
+        target = round(seconds / 60) * 60
+        delta = target - seconds
+        partners = [
+            other
+            for other in result.lines
+            if other.team == line.team
+            and other is not line
+            and other.status == ACTIVE
+            and 60 < (other.seconds or 0) - delta < cap
+        ]
+        if partners:
+            partner = rng.choice(partners)
+            line.seconds = target
+            partner.seconds = (partner.seconds or 0) - delta
+            return line
+    return None

@@ -197,6 +197,12 @@ def test_stats_are_coherent(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_scores_are_sums_of_player_points(con: duckdb.DuckDBPyConnection) -> None:
+    # except the incomplete box scores the demo data carries on purpose (both
+    # feeds lack a player who played), each acknowledged in the shipped seed
+    seed = Path(__file__).resolve().parents[2] / "seeds/acknowledged_raw_defects.csv"
+    acknowledged = {
+        tuple(line.split(",")[:2]) for line in seed.read_text().splitlines()[1:]
+    }
     mismatched = con.sql(
         """
         with players as (
@@ -210,7 +216,7 @@ def test_scores_are_sums_of_player_points(con: duckdb.DuckDBPyConnection) -> Non
         totals as (
             select game_id, team, sum(points) as points from players group by all
         )
-        select count(*)
+        select t.game_id, t.team
         from nba_raw.nbac_schedule as s
         join totals as t
           on t.game_id = strftime(s.game_date, '%Y%m%d') || '_' || s.away_team_tricode
@@ -219,8 +225,8 @@ def test_scores_are_sums_of_player_points(con: duckdb.DuckDBPyConnection) -> Non
           and t.points <> case when t.team = s.home_team_tricode
                                then s.home_team_score else s.away_team_score end
         """
-    ).fetchone()
-    assert mismatched == (0,)
+    ).fetchall()
+    assert mismatched and set(mismatched) <= acknowledged
 
 
 def test_player_lookup_rule() -> None:

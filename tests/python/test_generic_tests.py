@@ -25,7 +25,9 @@ def test_clean_build_passes_every_test(built: BuiltProject) -> None:
     not_passing = {
         name: status for name, status in built.statuses.items() if status != "pass"
     }
-    assert not_passing == {}
+    # the demo's two incomplete box scores of the window, acknowledged in
+    # seeds/acknowledged_raw_defects.csv: listed as warnings, never failures
+    assert not_passing == {"pgs_team_minutes_add_up": "warn"}
     # every generic test of the suite took part
     for name in [
         "pgs_primary_key",
@@ -46,12 +48,16 @@ def test_clean_build_passes_every_test(built: BuiltProject) -> None:
         "assert_status_consistency",
         "assert_spot_checks_match_seed",
         "assert_game_id_orientation",
+        "assert_summary_rows_match_raw_listing",
+        "assert_minutes_null_count_matches_raw",
+        "assert_team_totals_match_feed",
+        "acknowledged_raw_defects_valid",
     ]:
-        assert built.statuses[name] == "pass", name
+        assert built.statuses[name] == not_passing.get(name, "pass"), name
 
 
 def test_coverage_band_warns_below_the_ok_band(broken: DbtHarness) -> None:
-    # the same clean data against a stricter band: 50-70% of it would be a warning
+    # the same clean data against a stricter band: a fixed band only warns
     result = break_and_test(
         broken,
         [],
@@ -186,20 +192,28 @@ def test_null_band_warns_then_errors(broken: DbtHarness) -> None:
         "pgs_minutes_null_band": "warn",
         "pgs_minutes_null_by_month": "pass",
     }
-    # then every minute: the 99.5% of the incident
+    # then every minute: the 99.5% of the incident. The fixed band only warns;
+    # the month test and the raw-derived NULL count fail
     error = break_and_test(
         broken,
         [f"update {SUMMARY} set minutes_played = null"],
-        ["pgs_minutes_null_band", "pgs_minutes_null_by_month"],
+        [
+            "pgs_minutes_null_band",
+            "pgs_minutes_null_by_month",
+            "assert_minutes_null_count_matches_raw",
+        ],
     )
     assert error == {
-        "pgs_minutes_null_band": "fail",
+        "pgs_minutes_null_band": "warn",
         "pgs_minutes_null_by_month": "fail",
+        "assert_minutes_null_count_matches_raw": "fail",
     }
 
 
-def test_volume_warns_and_coverage_errors_on_lost_rows(broken: DbtHarness) -> None:
-    # partial-write-success, wrong-validation-bands: most rows never written
+def test_volume_and_coverage_warn_on_lost_rows(broken: DbtHarness) -> None:
+    # partial-write-success, wrong-validation-bands: most rows never written;
+    # the fixed bands only warn (the raw-derived row check fails: see
+    # test_raw_derived_checks.py)
     result = break_and_test(
         broken,
         [f"delete from {SUMMARY} where hash(player_lookup) % 2 = 0"],
@@ -207,8 +221,8 @@ def test_volume_warns_and_coverage_errors_on_lost_rows(broken: DbtHarness) -> No
     )
     assert result == {
         "pgs_volume_per_game": "warn",
-        "pgs_coverage_vs_raw": "fail",
-        "pgs_coverage_vs_raw_by_month": "fail",
+        "pgs_coverage_vs_raw": "warn",
+        "pgs_coverage_vs_raw_by_month": "warn",
     }
 
 

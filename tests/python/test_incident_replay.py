@@ -29,11 +29,11 @@ INCIDENT_RED_ON_THE_WEEK = {
     "stg_gamebook_active_players_have_minutes",  # staging: active, no minutes
     "pgs_played_has_minutes",  # the gate that alone would have caught it
     "pgs_team_minutes_add_up",  # teams' minutes sum to NULL
-    "pgs_minutes_null_band",  # the week is ~100% NULL: past the 60% error line
     "pgs_minutes_null_by_month",  # no month at 90% NULL or more
     "assert_spot_checks_match_seed",  # a fallback-only player of the week is gone
     "pgs_sample_week_null_band",  # the sample week is the incident week
     "assert_preflight_raw_minutes_null_rate",  # raw minutes NULL: stop before writes
+    "assert_no_corrupt_minutes",  # active players without minutes, named
 }
 INCIDENT_RED_ON_THE_TABLE = {
     "stg_gamebook_active_players_have_minutes",
@@ -42,6 +42,7 @@ INCIDENT_RED_ON_THE_TABLE = {
     "assert_spot_checks_match_seed",
     "pgs_sample_week_null_band",
     "assert_preflight_raw_minutes_null_rate",
+    "assert_no_corrupt_minutes",
 }
 # Over the whole month-long table the week is diluted: the NULL band only warns
 # (about 50%), and coverage rises above 90% as the week's raw rows are gone.
@@ -82,7 +83,9 @@ def test_incident_turns_played_has_minutes_red(broken: DbtHarness) -> None:
 
     week = statuses(broken.invoke("test", dbt_vars=INCIDENT))
     assert red(week) == INCIDENT_RED_ON_THE_WEEK
-    assert warned(week) == set()
+    # the week is ~100% NULL, yet the fixed NULL band only warns: it describes
+    # one feed over one window (wrong-validation-bands)
+    assert warned(week) == {"pgs_minutes_null_band"}
 
     table = statuses(broken.invoke("test"))
     assert red(table) == INCIDENT_RED_ON_THE_TABLE

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -144,16 +145,28 @@ class EmulatorProject:
             "--quiet",
         ]
 
-    def parse(self) -> None:
+    def parse(self, dbt_vars: dict[str, Any] | None = None) -> None:
+        """Parse once; dbt_vars that decide schemas (backfill_audit) go here,
+        as the runner passes its base vars to its one parse."""
         from dbt.cli.main import dbtRunner
 
-        result = dbtRunner().invoke(["parse", *self._common_args()])
+        command = ["parse", *self._common_args()]
+        if dbt_vars is not None:
+            command += ["--vars", json.dumps(dbt_vars)]
+        result = dbtRunner().invoke(command)
         if not result.success:
             raise RuntimeError(f"dbt parse failed: {describe_failure(result)}")
         self.manifest = result.result
 
-    def dbt(self, *args: str, dbt_vars: dict[str, Any] | None = None) -> Any:
+    def dbt(
+        self,
+        *args: str,
+        dbt_vars: dict[str, Any] | None = None,
+        callbacks: list[Callable[[Any], None]] | None = None,
+    ) -> Any:
         """One dbt command on the parsed manifest; returns dbt's result object.
+
+        ``callbacks`` get every event of the command (dbtRunner's callbacks).
 
         Each command gets its own copy of the manifest: dbt marks the nodes it
         compiles in place, and a model compiled by ``dbt compile`` or ``docs
@@ -172,7 +185,7 @@ class EmulatorProject:
         manifest = dataclasses.replace(
             self.manifest, nodes=copy.deepcopy(self.manifest.nodes)
         )
-        return dbtRunner(manifest=manifest).invoke(command)
+        return dbtRunner(manifest=manifest, callbacks=callbacks or []).invoke(command)
 
     def summary_table_id(self) -> str:
         if self.manifest is None:

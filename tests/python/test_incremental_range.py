@@ -14,6 +14,13 @@ WINDOW = {"start_date": "2021-12-20", "end_date": "2022-01-20"}
 CHUNK = {"start_date": "2022-01-05", "end_date": "2022-01-09"}
 
 
+@pytest.fixture(autouse=True)
+def seeds_loaded(dbt_harness: DbtHarness) -> None:
+    """The summary reads the acknowledged-defects seed, so it must exist first."""
+    result = dbt_harness.invoke("seed")
+    assert result.success, result.exception
+
+
 def build(harness: DbtHarness, dbt_vars: dict[str, str], *extra: str) -> None:
     """dbt run: the data tests have suites of their own."""
     result = harness.invoke("run", *extra, dbt_vars=dbt_vars)

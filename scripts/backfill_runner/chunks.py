@@ -205,7 +205,8 @@ def _chunk(ctx: RunContext, record: ChunkRecord, progress: Progress) -> None:
 
 
 def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) -> None:
-    """Consecutive day chunks as the batches of one microbatch ``dbt run``.
+    """Consecutive chunks (days or months) as the batches of one microbatch
+    ``dbt run``, one batch per chunk.
 
     dbt reports each batch as it ends; the checkpoint records it at once, so a
     crash loses at most the batch being written, as with one invocation per
@@ -254,7 +255,9 @@ def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
             record.status = ChunkStatus.FAILED
             record.error = build_error(f"chunk {record.range.label}", invocation, [])
         if record.status is ChunkStatus.DONE:
-            figures = counts.get(record.range.start, SummaryFigures.empty())
+            figures = SummaryFigures.total(
+                found for day, found in counts.items() if record.range.includes(day)
+            )
             record.rows_written = figures.rows
             record.minutes_null_rate = figures.null_rate
             progress.counted(figures.rows)

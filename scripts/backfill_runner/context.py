@@ -43,7 +43,7 @@ class RunContext:
     target: TargetInfo | None = field(default=None, init=False)
     store: CheckpointStore | None = field(default=None, init=False)
     checkpoint: Checkpoint | None = field(default=None, init=False)
-    # day chunks as dbt microbatch batches of one invocation (chunks.py)
+    # chunks as dbt microbatch batches of one invocation (chunks.py)
     microbatch: bool = field(default=False, init=False)
     started: float = field(default_factory=time.monotonic, init=False)
     # failing rows kept with dbt test --store-failures (off: a dry run writes
@@ -71,12 +71,13 @@ class RunContext:
             "backfill_audit": audit,
         }
         if (
-            self.options.chunk_size is ChunkSize.DAY
+            self.options.chunk_size in (ChunkSize.DAY, ChunkSize.MONTH)
             and not self.options.chunk_tests
             and self.options.stage_upstream
         ):
-            # the model turns microbatch where its engine's strategy allows it
-            base_vars["backfill_batch_size"] = "day"
+            # the model turns microbatch, a batch per chunk, where its engine's
+            # strategy allows it (dbt has no week batches)
+            base_vars["backfill_batch_size"] = str(self.options.chunk_size)
         self.session.base_vars = base_vars
         self.session.parse()
         if not self.options.rollback:

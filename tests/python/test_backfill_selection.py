@@ -21,7 +21,7 @@ from backfill_runner.validation import (
     TESTS_SELECTOR,
     UPSTREAM_SELECTOR,
 )
-from conftest import DbtHarness
+from dbt_harness import DbtHarness
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 TEST_TYPES = ("test", "unit_test")

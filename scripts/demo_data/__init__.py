@@ -12,7 +12,9 @@ Modules, one job each:
   feeds without inactive players, overtime
 * ``quirks``        -- which games and players carry the feed quirks
 * ``games``         -- lineups and coherent box scores for one game
-* ``feeds``         -- turns a simulated game into rows of the two player feeds
+* ``feeds``         -- which players each player feed lists for a game, from:
+  ``feed_game`` (the game's shared fields and random draws), ``gamebook_feed``
+  and ``bdl_feed`` (each feed's rows) and ``older_loads`` (a repeated load)
 * ``schedule_feed`` -- the schedule's row of a game
 * ``minute_formats`` -- how each feed prints minutes
 * ``load_times``    -- when a feed's file was loaded

@@ -67,6 +67,11 @@ class PlayerLine:
         """2 x two-pointers + 3 x three-pointers + free throws."""
         return 2 * (self.fgm - self.tpm) + 3 * self.tpm + self.ftm
 
+    @property
+    def shooting(self) -> tuple[int, int, int, int, int, int]:
+        """fgm, fga, tpm, tpa, ftm, fta: the order both player feeds print them."""
+        return (self.fgm, self.fga, self.tpm, self.tpa, self.ftm, self.fta)
+
 
 @dataclass(slots=True)
 class GameResult:

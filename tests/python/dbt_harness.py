@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,35 @@ from typing import Any
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def duckdb_path_set(db_path: Path) -> Iterator[None]:
+    """``NBA_DUCKDB_PATH`` (the profile's database) set to db_path for a block."""
+    previous = os.environ.get("NBA_DUCKDB_PATH")
+    os.environ["NBA_DUCKDB_PATH"] = str(db_path)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("NBA_DUCKDB_PATH", None)
+        else:
+            os.environ["NBA_DUCKDB_PATH"] = previous
+
+
+def query_file(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of one statement on a DuckDB file.
+
+    Not read_only: dbt-duckdb keeps the file open in this process after an
+    in-process run, and DuckDB refuses a second, differently configured one.
+    """
+    with duckdb.connect(str(db_path)) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def execute_file(db_path: Path, sql: str) -> None:
+    with duckdb.connect(str(db_path)) as connection:
+        connection.execute(sql)
 
 
 @dataclass
@@ -44,20 +75,11 @@ class DbtHarness:
         ]
         if dbt_vars is not None:
             command += ["--vars", json.dumps(dbt_vars)]
-        previous = os.environ.get("NBA_DUCKDB_PATH")
-        os.environ["NBA_DUCKDB_PATH"] = str(self.db_path)
-        try:
+        with duckdb_path_set(self.db_path):
             return (runner or dbtRunner()).invoke(command)
-        finally:
-            if previous is None:
-                os.environ.pop("NBA_DUCKDB_PATH", None)
-            else:
-                os.environ["NBA_DUCKDB_PATH"] = previous
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
-        with duckdb.connect(str(self.db_path)) as connection:
-            return connection.execute(sql).fetchall()
+        return query_file(self.db_path, sql)
 
     def execute(self, sql: str) -> None:
-        with duckdb.connect(str(self.db_path)) as connection:
-            connection.execute(sql)
+        execute_file(self.db_path, sql)

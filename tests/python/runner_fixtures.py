@@ -21,8 +21,8 @@ import duckdb
 import pytest
 from backfill_runner.cli import main
 from backfill_runner.progress import Console
+from dbt_harness import PROJECT_DIR, duckdb_path_set, execute_file, query_file
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 BACKFILL = PROJECT_DIR / "scripts" / "backfill.py"
 START, END = "2021-12-20", "2022-01-20"  # conftest.TEST_WINDOW: 5 ISO-week chunks
 # Most tests run a part of it: 3 week chunks, each a dbt build with ~30 tests.
@@ -99,15 +99,8 @@ class RunnerEnv:
     def run(self, *extra: str, **window: str) -> tuple[int, str]:
         """The runner in this process, as the CLI calls it; (exit code, output)."""
         output = io.StringIO()
-        previous = os.environ.get("NBA_DUCKDB_PATH")
-        os.environ["NBA_DUCKDB_PATH"] = str(self.db)
-        try:
+        with duckdb_path_set(self.db):
             code = main(self.argv(*extra, **window), console=Console(stream=output))
-        finally:
-            if previous is None:
-                os.environ.pop("NBA_DUCKDB_PATH", None)
-            else:
-                os.environ["NBA_DUCKDB_PATH"] = previous
         return code, output.getvalue()
 
     def spawn(self, *extra: str, log: Path, **window: str) -> subprocess.Popen[bytes]:
@@ -130,14 +123,10 @@ class RunnerEnv:
         return json.loads(data.read_text()), data.with_suffix(".md").read_text(), data
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
-        # not read_only: dbt-duckdb keeps the file open in this process after an
-        # in-process run, and DuckDB refuses a second, differently configured one
-        with duckdb.connect(str(self.db)) as connection:
-            return connection.execute(sql).fetchall()
+        return query_file(self.db, sql)
 
     def execute(self, sql: str) -> None:
-        with duckdb.connect(str(self.db)) as connection:
-            connection.execute(sql)
+        execute_file(self.db, sql)
 
     def table_hash(self, table: str = SUMMARY) -> tuple[int, str]:
         """Row count and a hash of every row of a table, in a stable order."""

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from backfill_runner.errors import UsageError
 from backfill_runner.settings import GateSettings
-from conftest import PROJECT_DIR, DbtHarness
+from dbt_harness import PROJECT_DIR, DbtHarness
 from runner_fixtures import AUDIT, RunnerEnv, make_env
 
 GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"

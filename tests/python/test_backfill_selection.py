@@ -1,10 +1,11 @@
 """The runner's selections (selectors.yml) against dbt's own list of the tests
-upstream of the summary, and the README's list of what a backfill validates.
+upstream of the summary, and the docs overview's list of what a backfill validates.
 
 A backfill runs the pre-flight, the sample week, the chunks and the final
 validation; together they must run every data and unit test of the summary and
 of every model and source it is built from, each once over the range, and the
-README must name every named test among them.
+docs overview (models/overview.md, the one table of the failures and the tests
+guarding each) must name every named test among them.
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ from backfill_runner.validation import (
     TESTS_SELECTOR,
     UPSTREAM_SELECTOR,
 )
-from conftest import DbtHarness
+from dbt_harness import PROJECT_DIR, DbtHarness
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 TEST_TYPES = ("test", "unit_test")
 
 
@@ -104,17 +104,16 @@ def test_the_upstream_selection_is_the_models_the_summary_reads(
     }
 
 
-def test_the_readme_names_every_named_test_a_backfill_runs(
+def test_the_docs_overview_names_every_named_test_a_backfill_runs(
     listed: dict[str, set[str]],
 ) -> None:
-    readme = (PROJECT_DIR / "README.md").read_text()
-    validation = readme[readme.index("## Validation") :]
+    overview = (PROJECT_DIR / "models" / "overview.md").read_text()
     named = {
         name
         for name in listed["upstream of the summary"]
         if re.match(r"(pgs|assert|stg)_", name)
     }
-    assert sorted(name for name in named if f"`{name}`" not in validation) == []
-    # and the README names no test the runner does not run
-    mentioned = set(re.findall(r"`((?:pgs|assert|stg)_[a-z0-9_]+)`", validation))
+    assert sorted(name for name in named if f"`{name}`" not in overview) == []
+    # and the overview names no test the runner does not run
+    mentioned = set(re.findall(r"`((?:pgs|assert|stg)_[a-z0-9_]+)`", overview))
     assert mentioned - named == set()

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT_DIR
+from dbt_harness import PROJECT_DIR
 
 
 def test_benchmark_script_runs_tiny(tmp_path: Path) -> None:

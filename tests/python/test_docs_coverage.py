@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from check_dbt_docs_coverage import check_coverage, main
-from conftest import PROJECT_DIR
+from dbt_harness import PROJECT_DIR
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DbtHarness
+from dbt_harness import DbtHarness
 
 SUMMARY = "nba_analytics.player_game_summary"
 GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"

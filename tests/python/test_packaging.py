@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_DIR
+from dbt_harness import PROJECT_DIR
 
 LOCK = PROJECT_DIR / "requirements.lock"
 PRINT_PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"

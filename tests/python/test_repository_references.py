@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from check_repository_references import find_broken_references, heading_anchors, main
-from conftest import PROJECT_DIR
+from dbt_harness import PROJECT_DIR
 
 
 def test_the_repository_has_no_broken_reference() -> None:

@@ -67,7 +67,8 @@ class RunContext:
         if self.target is not None:
             return
         base_vars: dict[str, object] = {
-            "stage_upstream": self.options.stage_upstream,
+            # a dry run builds no work tables: what it compiles reads raw data
+            "stage_upstream": self.options.stage_upstream and not self.options.dry_run,
             "backfill_audit": audit,
         }
         if (

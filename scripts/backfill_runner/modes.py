@@ -18,6 +18,13 @@ from backfill_runner.acknowledged_defects import (
     console_lines,
     read_acknowledged_defects,
 )
+from backfill_runner.bytes_estimate import (
+    bigquery_client,
+    chunk_query,
+    dry_run_bytes,
+    estimate_chunks,
+    estimate_lines,
+)
 from backfill_runner.checkpoint import Checkpoint, ChunkStatus, RunStatus
 from backfill_runner.chunks import build_chunks, build_sample, build_upstream
 from backfill_runner.context import RunContext
@@ -29,7 +36,7 @@ from backfill_runner.errors import (
 )
 from backfill_runner.figures import day_counts, month_figures
 from backfill_runner.lock import TargetLock, pid_is_running
-from backfill_runner.plan import split_range
+from backfill_runner.plan import DateRange, split_range
 from backfill_runner.publishing import (
     RangeDiff,
     diff_range,
@@ -340,7 +347,24 @@ def dry_run(ctx: RunContext) -> int:
             f"{sum(c.summary_rows for c in inside):>10,} "
             f"{sum(c.raw_bdl_rows for c in inside):>13,}  {action}"
         )
+    if ctx.target.type == "bigquery":
+        to_build = [c for c in chunks if statuses.get(c.start.isoformat()) != "done"]
+        _estimate_bytes(ctx, to_build)
     return 1 if blocking(checked) else EXIT_OK
+
+
+def _estimate_bytes(ctx: RunContext, chunks: list[DateRange]) -> None:
+    """Each chunk's query as a BigQuery dry-run job: bytes and on-demand cost."""
+    client = bigquery_client(
+        ctx.options.project_dir, ctx.options.profiles_dir, ctx.options.target
+    )
+    estimates = estimate_chunks(
+        chunks,
+        lambda chunk: chunk_query(ctx.session, chunk),
+        lambda sql: dry_run_bytes(client, sql),
+    )
+    for line in estimate_lines(estimates, ctx.options.price_per_tib):
+        ctx.console.info(line)
 
 
 def rollback(ctx: RunContext) -> int:

@@ -5,23 +5,23 @@ invocation, a batch per month, with ``concurrent_batches`` on; each batch is one
 ``MERGE ... ON FALSE`` over the batch's literal dates (no scripting, which the
 emulator lacks), so a batch that comes back empty still empties its range.
 
-Four days around New Year 2022 make two month batches, the first clipped to the
-run's range: small enough to load and build in seconds on the emulator.
+Four days around New Year 2022 of the suite's raw data (bq_fixtures.py) make two
+month batches, the first clipped to the run's range. Everything here writes the
+audit copy only, never the live summary the other modules read, and the raw rows
+a test removes are put back.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from bq_emulator import Emulator, running_emulator
+from bq_checks import assert_runner_ok, chunk_states
 from bq_harness import SUMMARY_MODEL, DateWindow, EmulatorProject, node_failures
 from bq_pruning import StatementLog, unpruned_statements
-from bq_raw_loader import load_raw_tables
 
 pytestmark = pytest.mark.bigquery
 
@@ -31,27 +31,11 @@ DECEMBER = DateWindow(date(2021, 12, 30), date(2021, 12, 31))
 JANUARY = DateWindow(date(2022, 1, 1), date(2022, 1, 2))
 RAW_FEEDS = ("nbac_gamebook_player_stats", "bdl_player_boxscores")
 # what the runner passes to its one parse for month chunks without tests
-MICROBATCH_VARS = {"backfill_batch_size": "month", "stage_upstream": True}
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    with running_emulator(tmp_path_factory.mktemp("microbatch-emulator")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def project(
-    emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
-) -> EmulatorProject:
-    """WINDOW's raw data (two days either side of New Year) in the emulator."""
-    from generate_raw_data import generate  # importable via tests/python/conftest.py
-
-    raw = tmp_path_factory.mktemp("microbatch-raw") / "raw.duckdb"
-    generate(raw, seed=42, start_date=WINDOW.start, end_date=WINDOW.end)
-    bq = EmulatorProject(emulator, tmp_path_factory.mktemp("microbatch-dbt"))
-    assert all(table.rows for table in load_raw_tables(raw, bq.client))
-    return bq
+MICROBATCH_VARS = {
+    "backfill_batch_size": "month",
+    "stage_upstream": True,
+    "backfill_audit": True,
+}
 
 
 def audit_rows(bq: EmulatorProject, window: DateWindow) -> list[tuple[Any, ...]]:
@@ -63,34 +47,35 @@ def audit_rows(bq: EmulatorProject, window: DateWindow) -> list[tuple[Any, ...]]
     )
 
 
-def runner_ok(run: Any, what: str) -> None:
-    assert run.returncode == 0, (
-        f"{what}: exit {run.returncode}\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    )
+def runner_dbt_log(bq: EmulatorProject) -> Path:
+    return bq.runner_state_dir / "dbt" / "bigquery" / "logs" / "dbt.log"
 
 
-def batch_lines(bq: EmulatorProject) -> list[str]:
-    """What dbt logged of the runner's microbatch batches (its dbt.log)."""
-    log = bq.runner_state_dir / "dbt" / "bigquery" / "logs" / "dbt.log"
-    return [line for line in log.read_text().splitlines() if " batch " in line]
+def log_size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
 
 
 def test_month_microbatch_backfill_equals_sequential_chunks(
-    project: EmulatorProject,
+    project: EmulatorProject, tmp_path: Path
 ) -> None:
     """Month chunks as one microbatch run (concurrent batches on) give exactly
     the rows of the same chunks built one dbt invocation each."""
+    log = runner_dbt_log(project)
+    logged_before = log_size(log)
     as_batches = project.run_backfill(
         WINDOW, "month", "--no-chunk-tests", "--skip-sample", "--no-publish"
     )
-    runner_ok(as_batches, "month chunks as microbatch batches")
-    logged = batch_lines(project)
-    assert any("Batch 2 of 2" in line for line in logged), logged
-    checkpoint = project.checkpoint(WINDOW)
-    assert [(c["start"], c["status"]) for c in checkpoint["chunks"]] == [
+    assert_runner_ok(as_batches, "month chunks as microbatch batches")
+    with log.open("rb") as text:
+        text.seek(logged_before)
+        logged = text.read().decode(errors="replace")
+    # one invocation, its batches the two chunks
+    assert "Batch 1 of 2" in logged and "Batch 2 of 2" in logged, logged[-2000:]
+    assert chunk_states(project, WINDOW) == [
         ("2021-12-30", "done"),
         ("2022-01-01", "done"),
     ]
+    checkpoint = project.checkpoint(WINDOW)
     batched = audit_rows(project, WINDOW)
     assert batched
     assert [c["rows_written"] for c in checkpoint["chunks"]] == [
@@ -98,10 +83,26 @@ def test_month_microbatch_backfill_equals_sequential_chunks(
         len(audit_rows(project, JANUARY)),
     ]
 
-    one_by_one = project.run_backfill(
-        WINDOW, "month", "--skip-sample", "--no-publish", "--no-resume"
+    # the same chunks one dbt run each (merge strategy), on an emptied range
+    sequential = EmulatorProject(project.emulator, tmp_path)
+    sequential.parse(dbt_vars={"stage_upstream": True, "backfill_audit": True})
+    sequential.execute(
+        f"merge `{sequential.summary_table_id()}` as row_ using (select 1) on false "
+        f"when not matched by source and row_.{WINDOW.between()} then delete"
     )
-    runner_ok(one_by_one, "month chunks one invocation each")
+    assert audit_rows(project, WINDOW) == []
+    for chunk in (DECEMBER, JANUARY):
+        result = sequential.dbt(
+            "run",
+            "--select",
+            SUMMARY_MODEL,
+            dbt_vars={
+                "stage_upstream": True,
+                "backfill_audit": True,
+                **chunk.as_vars(),
+            },
+        )
+        assert result.success, node_failures(result)
     assert audit_rows(project, WINDOW) == batched
 
 
@@ -135,8 +136,8 @@ def test_empty_batch_empties_its_range(
         (model,) = [r for r in result.result.results if r.node.name == SUMMARY_MODEL]
         assert len(model.batch_results.successful) == 2
 
-    microbatch_run()  # creates the table: the first batch's create table as
-    microbatch_run()  # both batches now MERGE into it
+    microbatch_run()  # the first batch creates the audit copy if it is missing
+    microbatch_run()  # both batches MERGE into it
     summary = f"`{runner.summary_table_id()}`"
     assert runner.query(f"select count(*) from {summary} where {DECEMBER.between()}")[
         0

@@ -23,22 +23,26 @@ $(INSTALLED): requirements.lock pyproject.toml
 
 install: $(INSTALLED) profiles.yml
 
-# The BigQuery API emulator, in its own venv: it pins a duckdb of its own.
+# The BigQuery API emulator, in its own venv: it pins a duckdb of its own. The venv
+# gets no pip of its own (whichever the Python ships): .venv's locked pip installs
+# the emulator's lock into it, so it holds exactly that lock.
 EMULATOR_VENV := .venv-emulator
 EMULATOR_INSTALLED := $(EMULATOR_VENV)/.installed
 
-$(EMULATOR_INSTALLED): requirements-emulator.lock
-	$(PYTHON) -m venv $(EMULATOR_VENV)
-	$(EMULATOR_VENV)/bin/$(PIP_INSTALL) --require-hashes -r requirements-emulator.lock
+$(EMULATOR_INSTALLED): requirements-emulator.lock | $(INSTALLED)
+	$(PYTHON) -m venv --without-pip $(EMULATOR_VENV)
+	$(BIN)/python -m pip --python $(EMULATOR_VENV)/bin/python install --quiet \
+		--disable-pip-version-check --require-hashes -r requirements-emulator.lock
 	touch $(EMULATOR_INSTALLED)
 
 emulator: $(EMULATOR_INSTALLED)
 
 # Recompile both locks from their inputs (pyproject.toml, requirements-emulator.in)
-# at the newest versions the inputs allow (README.md, "Locked dependencies").
-# Needs the package registry.
+# (README.md, "Locked dependencies"). Every current pin the inputs still allow is
+# kept and only what changed is resolved anew; `make lock UPGRADE=1` moves every
+# package to the newest version the inputs allow. Needs the package registry.
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
-	--no-emit-find-links --no-emit-index-url --upgrade
+	--no-emit-find-links --no-emit-index-url $(if $(UPGRADE),--upgrade)
 lock: install
 	$(PIP_COMPILE) --extra dev --extra bigquery --build-deps-for editable \
 		--output-file requirements.lock pyproject.toml

@@ -1,8 +1,9 @@
 """Shared fixtures: generated raw data in a real DuckDB file, and real dbt runs.
 
 The harness lives in dbt_harness.py, the clean built project to break in
-built_project.py, the runner's end-to-end fixtures in runner_fixtures.py; they
-are re-exported here for the test modules.
+built_project.py, the runner's end-to-end fixtures in runner_fixtures.py, the
+generator's output in generated_raw_data.py; they are re-exported here for the
+test modules.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from built_project import broken, built
 from dbt_harness import PROJECT_DIR, DbtHarness
+from generated_raw_data import con, generated
 from runner_fixtures import fresh, reference, runner_project
 
 __all__ = [
@@ -23,7 +25,9 @@ __all__ = [
     "DbtHarness",
     "broken",
     "built",
+    "con",
     "fresh",
+    "generated",
     "reference",
     "runner_project",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -44,7 +46,7 @@ def parse_seconds(minutes: str | None) -> int | None:
     raise AssertionError(f"unexpected active minutes value {minutes!r}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def generated(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, GenerationSummary]:
@@ -55,7 +57,7 @@ def generated(
     return db_path, summary
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def con(generated: tuple[Path, GenerationSummary]) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(str(generated[0]), read_only=True)
     connection.execute(
@@ -79,3 +81,13 @@ def table_rows(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
             ).fetchall()
             for table in TABLES
         }
+
+
+@contextmanager
+def generated_window(
+    db_path: Path, start: date, end: date
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Demo raw data for a window of its own (default seed), opened read-only."""
+    generate(db_path, start_date=start, end_date=end, progress=lambda _: None)
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        yield connection

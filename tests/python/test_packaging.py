@@ -16,6 +16,11 @@ import pytest
 from dbt_harness import PROJECT_DIR
 
 LOCK = PROJECT_DIR / "requirements.lock"
+EMULATOR_LOCK = PROJECT_DIR / "requirements-emulator.lock"
+LIST_DISTRIBUTIONS = (
+    "from importlib import metadata\n"
+    "for d in metadata.distributions(): print(f\"{d.metadata['Name']}=={d.version}\")"
+)
 PRINT_PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
 # name[extras]==version at the start of a requirement
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
@@ -60,6 +65,25 @@ def test_the_environment_is_exactly_the_lock() -> None:
     }
     installed.pop("nba-backfill")
     assert installed == locked
+
+
+@pytest.mark.bigquery
+def test_the_emulator_environment_is_exactly_its_lock() -> None:
+    """What `make emulator` put in .venv-emulator: every version of
+    requirements-emulator.lock, nothing else (the same check, in that venv)."""
+    python = PROJECT_DIR / ".venv-emulator" / "bin" / "python"
+    assert python.is_file(), f"no {python}: run `make emulator`"
+    listed = subprocess.run(
+        [str(python), "-c", LIST_DISTRIBUTIONS],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    installed = {
+        normalise(name): version
+        for name, version in (line.split("==") for line in listed.splitlines())
+    }
+    assert installed == locked_versions(EMULATOR_LOCK.read_text())
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def built(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> BuiltProject:
     folder = tmp_path_factory.mktemp("generic_tests")
-    db_path = folder / "clean.duckdb"
+    db_path = folder / "nba.duckdb"
     shutil.copy(raw_db_template, db_path)
     harness = DbtHarness(db_path, folder / "target", profiles_dir)
     result = harness.invoke("build", "--full-refresh")
@@ -65,8 +65,10 @@ def copy_database(source: Path, target: Path) -> None:
 
 @pytest.fixture
 def broken(built: BuiltProject, tmp_path: Path) -> Iterator[DbtHarness]:
-    """A copy of the clean built database to break; shares the parse cache."""
-    db_path = tmp_path / "broken.duckdb"
+    """A copy of the clean built database to break."""
+    # the clean file's name: dbt-duckdb names the database after it, so the
+    # harness's parse of the clean project serves this copy too
+    db_path = tmp_path / built.harness.db_path.name
     copy_database(built.harness.db_path, db_path)
     yield DbtHarness(db_path, built.harness.target_path, built.harness.profiles_dir)
 

@@ -93,7 +93,11 @@ def build_upstream(ctx: RunContext) -> None:
 
 
 def build(
-    ctx: RunContext, label: str, window: DateRange, selector: str | None
+    ctx: RunContext,
+    label: str,
+    window: DateRange,
+    selector: str | None,
+    warnings_named_later: bool = False,
 ) -> tuple[Invocation, list[TestVerdict]]:
     """``dbt build --selector`` over one window into the audit copy, or a plain
     ``dbt run`` of the summary without a selector (--no-chunk-tests)."""
@@ -110,7 +114,7 @@ def build(
     invocation = ctx.invoke(
         label, "build", "--selector", selector, *flags, window=window
     )
-    verdicts = judged(ctx, invocation, window)
+    verdicts = judged(ctx, invocation, window, warnings_named_later)
     announce(ctx, label, verdicts)
     return invocation, verdicts
 
@@ -168,7 +172,11 @@ def _chunk(ctx: RunContext, record: ChunkRecord, progress: Progress) -> None:
         ctx.save()
         progress.starting(window)
         invocation, verdicts = build(
-            ctx, label, window, CHUNK_SELECTOR if ctx.options.chunk_tests else None
+            ctx,
+            label,
+            window,
+            CHUNK_SELECTOR if ctx.options.chunk_tests else None,
+            warnings_named_later=True,
         )
         record.invocation_id = invocation.invocation_id
         record.warnings = [v for v in problems(verdicts) if v.status == "warn"]

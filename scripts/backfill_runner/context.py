@@ -27,6 +27,7 @@ from backfill_runner.plan import ChunkSize, DateRange
 from backfill_runner.progress import Console
 from backfill_runner.settings import MODEL_NAME, GateSettings, RunOptions
 from backfill_runner.signals import raise_if_interrupted, signals_held
+from backfill_runner.verdicts import TestVerdict
 
 MAX_BACKOFF_S = 60.0
 
@@ -49,6 +50,9 @@ class RunContext:
     # failing rows kept with dbt test --store-failures (off: a dry run writes
     # nothing, and runs the failing test's SQL instead)
     store_failures: bool = True
+    # this run's verdicts of backfill_upstream_tests (validation.upstream_tests);
+    # None while they have not run, and then the final validation runs them
+    upstream_verdicts: list[TestVerdict] | None = field(default=None, init=False)
 
     @property
     def window(self) -> DateRange:
@@ -81,6 +85,7 @@ class RunContext:
             base_vars["backfill_batch_size"] = str(self.options.chunk_size)
         self.session.base_vars = base_vars
         self.session.parse()
+        self.console.info(self.session.parse_summary)
         if not self.options.rollback:
             check_backfill_inputs(self.session)
         self.microbatch = (

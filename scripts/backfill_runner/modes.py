@@ -46,7 +46,7 @@ from backfill_runner.publishing import (
 )
 from backfill_runner.report import ReportInput, ReportPaths, report_paths, write_report
 from backfill_runner.settings import MODEL_NAME
-from backfill_runner.validation import final_validation, preflight
+from backfill_runner.validation import final_validation, preflight, upstream_tests
 from backfill_runner.verdicts import TestVerdict, blocking
 
 DIFF_EXAMPLES_SHOWN = 6
@@ -188,7 +188,15 @@ def _report(
                 *steps("pre-flight", ctx.checkpoint.preflight),
                 *steps("sample week", ctx.checkpoint.sample),
                 *chunk_steps,
-                *[("final validation", v) for v in verdicts],
+                *[
+                    (
+                        "upstream tests"
+                        if any(v is u for u in ctx.upstream_verdicts or [])
+                        else "final validation",
+                        v,
+                    )
+                    for v in verdicts
+                ],
             ],
             diff=diff,
             published=published,
@@ -221,6 +229,7 @@ def backfill(ctx: RunContext) -> int:
                 "nothing is rebuilt (--no-resume rebuilds it). Validating it again."
             )
             build_upstream(ctx)  # the tests read the work tables
+            _test_upstream(ctx)
         elif ctx.options.publish_only:
             raise BackfillError(
                 "--publish-only: this range is not completely built and audited; "
@@ -232,6 +241,7 @@ def backfill(ctx: RunContext) -> int:
                 raise GateFailed("stopped before any write by the pre-flight")
             _begin(ctx, checked)
             build_upstream(ctx)
+            _test_upstream(ctx)
             build_sample(ctx)
             build_chunks(ctx)
         return _audit_and_publish(ctx)
@@ -244,6 +254,17 @@ def backfill(ctx: RunContext) -> int:
             ctx.checkpoint.status = RunStatus.FAILED
             ctx.save()
         raise
+
+
+def _test_upstream(ctx: RunContext) -> None:
+    """The upstream tests, once over the range, before any chunk (with per-chunk
+    tests): a blocking one stops the run before the summary is written."""
+    failed = blocking(upstream_tests(ctx))
+    if failed:
+        raise GateFailed(
+            "stopped before any chunk by the upstream tests: "
+            + "; ".join(v.headline() for v in failed)
+        )
 
 
 def _audit_and_publish(ctx: RunContext) -> int:

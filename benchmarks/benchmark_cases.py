@@ -31,7 +31,6 @@ TINY_WINDOW = DateRange(date(2022, 1, 10), date(2022, 1, 12))
 # --sample-day-tests: where the sampled day chunks start (mid-season)
 SAMPLE_START = date(2022, 1, 3)
 MODEL = "player_game_summary"
-SEED = "spot_checks"
 CHUNK_SIZES = (ChunkSize.DAY, ChunkSize.WEEK, ChunkSize.MONTH)
 
 
@@ -40,6 +39,8 @@ class Sample:
     """One timed run of one case."""
 
     wall_s: float
+    # user + system CPU seconds of the process and its children (wait4)
+    cpu_s: float | None = None
     chunks: int = 0
     rows: int = 0
     chunk_phase_s: float | None = None
@@ -49,6 +50,8 @@ class Sample:
     extrapolated: bool = False
     phases: dict[str, float] = field(default_factory=dict)
     outcome: str = "done"
+    # what dbt said about reusing its saved parse (the runner's log line)
+    parse: str | None = None
 
 
 @dataclass
@@ -84,12 +87,24 @@ def _env(db_path: Path) -> dict[str, str]:
     return env
 
 
-def _run_child(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run a process to the end: (wall seconds, peak RSS MiB, combined output)."""
+@dataclass(frozen=True)
+class ChildRun:
+    """What one finished process cost."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_mib: float
+    output: str
+
+
+def _run_child(
+    command: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR
+) -> ChildRun:
+    """Run a process to the end: its wall and CPU time, peak RSS and output."""
     started = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+") as output:
         process = subprocess.Popen(
-            command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=PROJECT_DIR
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=cwd
         )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -100,7 +115,8 @@ def _run_child(command: list[str], env: dict[str, str]) -> tuple[float, float, s
         raise RuntimeError(
             f"{' '.join(command[:4])}... exited {process.returncode}:\n{text[-3000:]}"
         )
-    return wall, usage.ru_maxrss / 1024, text  # Linux: ru_maxrss is in KiB
+    # Linux: ru_maxrss is in KiB; wait4 counts the process's waited-for children
+    return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text)
 
 
 def _union_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
@@ -151,6 +167,16 @@ def make_dataset(work_dir: Path, scale: int, tiny: bool) -> Dataset:
     return Dataset(scale, path, DateRange(summary.start_date, summary.end_date))
 
 
+def load_seeds(ctx: Context, dataset: Dataset) -> None:
+    """The project's seeds into the raw file, once: the summary reads a seed
+    (acknowledged raw defects), so a bare ``dbt run`` needs it loaded, as a
+    user's database would have it. The runner and ``dbt build`` load it again."""
+    target = ctx.work_dir / "dbt" / f"seed_x{dataset.scale}"
+    _run_child(
+        _dbt_command(ctx, "seed", [], target, dataset.window), _env(dataset.path)
+    )
+
+
 def fresh_copy(dataset: Dataset, work_dir: Path, name: str) -> Path:
     """A copy of the raw file for one run: every run starts from raw data only."""
     target = work_dir / "runs" / f"{name}.duckdb"
@@ -178,14 +204,18 @@ class Context:
 
 
 def _dbt_command(
-    ctx: Context, command: str, select: list[str], target: Path, window: DateRange
+    ctx: Context,
+    command: str,
+    select: list[str],
+    target: Path,
+    window: DateRange,
+    extra_vars: dict[str, Any] | None = None,
 ) -> list[str]:
     """A fresh ``dbt`` process for one range, as a user would start it."""
     return [
         _dbt_executable(),
         command,
-        "--select",
-        *select,
+        *(["--select", *select] if select else []),
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
@@ -196,22 +226,44 @@ def _dbt_command(
         str(target / "logs"),
         "--quiet",
         "--vars",
-        json.dumps(window.as_vars()),
+        json.dumps({**window.as_vars(), **(extra_vars or {})}),
     ]
 
 
 def run_floor(ctx: Context, dataset: Dataset, command: str, name: str) -> Sample:
-    """One dbt invocation (a fresh process, as a user would run it) for the range."""
+    """One dbt invocation (a fresh process, as a user would run it) for the range.
+
+    ``build``: a plain ``dbt build`` of the range, the whole project: the seeds,
+    the model, every data and unit test (the runner runs the same tests).
+    ``run``: ``dbt run`` of the summary. ``microbatch``: a bare microbatch
+    ``dbt run --event-time-start/--event-time-end`` of the range's days, on
+    upstream work tables as the runner builds them (vars stage_upstream and
+    backfill_batch_size: day)."""
     db = fresh_copy(dataset, ctx.work_dir, name)
     target = ctx.work_dir / "dbt" / name
     shutil.rmtree(target, ignore_errors=True)
-    # the seed the spot-check test reads, the model and the model's tests: the
-    # same nodes the runner builds
-    select = [f"{SEED} {MODEL}"] if command == "build" else [MODEL]
-    wall, rss, _ = _run_child(
-        _dbt_command(ctx, command, select, target, dataset.window), _env(db)
+    if command == "build":
+        argv = _dbt_command(ctx, "build", [], target, dataset.window)
+    elif command == "microbatch":
+        argv = _dbt_command(
+            ctx,
+            "run",
+            [f"+{MODEL}"],
+            target,
+            dataset.window,
+            {"stage_upstream": True, "backfill_batch_size": "day"},
+        )
+        argv += dataset.window.event_time_flags()
+    else:
+        argv = _dbt_command(ctx, "run", [MODEL], target, dataset.window)
+    child = _run_child(argv, _env(db))
+    return Sample(
+        wall_s=child.wall_s,
+        cpu_s=child.cpu_s,
+        chunks=1,
+        rows=count_rows(db),
+        peak_rss_mib=child.peak_rss_mib,
     )
-    return Sample(wall_s=wall, chunks=1, rows=count_rows(db), peak_rss_mib=rss)
 
 
 def run_naive(ctx: Context, dataset: Dataset, size: ChunkSize, name: str) -> Sample:
@@ -227,11 +279,9 @@ def run_naive(ctx: Context, dataset: Dataset, size: ChunkSize, name: str) -> Sam
     walls = []
     peak = 0.0
     for chunk in timed:
-        wall, rss, _ = _run_child(
-            _dbt_command(ctx, "run", [MODEL], target, chunk), _env(db)
-        )
-        walls.append(wall)
-        peak = max(peak, rss)
+        child = _run_child(_dbt_command(ctx, "run", [MODEL], target, chunk), _env(db))
+        walls.append(child.wall_s)
+        peak = max(peak, child.peak_rss_mib)
     total = sum(walls) * len(chunks) / len(timed)
     return Sample(
         wall_s=total,
@@ -251,13 +301,18 @@ def run_runner(
     manifest_reuse: str = "reset",
     sample_chunks: int = 0,
     stage_upstream: bool = True,
+    second_run: bool = False,
 ) -> Sample:
-    """The runner end to end (pre-flight, backup, sample week, chunks, final
-    validation, report) in a child process, so its peak RSS is its own.
+    """The runner end to end (pre-flight, upstream work tables and their tests,
+    sample week, chunks into the audit copy, final validation, diff, publish,
+    report) in a child process, so its peak RSS and CPU time are its own.
 
     With ``sample_chunks``, the chunk phase builds only that many chunks, from
     SAMPLE_START on (mid-season: every day has games, so the estimate errs high),
-    and its time is scaled up to all the window's chunks."""
+    and its time is scaled up to all the window's chunks. With ``second_run``
+    the same command runs twice on the same state and data, and the second run
+    is measured (it reuses the first one's saved parse; every chunk is built, so
+    it validates, diffs and finds nothing to publish)."""
     db = fresh_copy(dataset, ctx.work_dir, name)
     state = ctx.work_dir / "state" / name
     shutil.rmtree(state, ignore_errors=True)
@@ -273,29 +328,110 @@ def run_runner(
         "out": str(state / "measure.json"),
         "sample_chunks": sample_chunks,
     }
-    wall, rss, _ = _run_child(
-        [
-            sys.executable,
-            str(Path(__file__).with_name("run_benchmarks.py")),
-            "--runner-child",
-            json.dumps(spec),
-        ],
-        _env(db),
-    )
+    command = [
+        sys.executable,
+        str(Path(__file__).with_name("run_benchmarks.py")),
+        "--runner-child",
+        json.dumps(spec),
+    ]
+    if second_run:
+        _run_child(command, _env(db))
+    child = _run_child(command, _env(db))
     measured = json.loads(Path(spec["out"]).read_text())
     all_chunks = len(split_range(dataset.window, size))
-    factor = all_chunks / measured["chunks"]
-    phase = measured["chunk_phase_s"]
-    wall -= measured["phases"].get("untimed_fill", 0.0)
+    factor = all_chunks / max(measured["chunks"], 1)
+    phase = measured["chunk_phase_s"] or 0.0
+    wall = child.wall_s - measured["phases"].get("untimed_fill", 0.0)
     return Sample(
         wall_s=wall + phase * (factor - 1),
+        cpu_s=None if factor != 1 else child.cpu_s,
         chunks=all_chunks,
         rows=count_rows(db),
         chunk_phase_s=phase * factor,
         sql_s=measured["chunk_sql_s"] * factor,
         invocations=round(measured["chunk_invocations"] * factor),
-        peak_rss_mib=rss,
+        peak_rss_mib=child.peak_rss_mib,
         phases=measured["phases"],
         extrapolated=factor != 1,
         outcome=measured.get("outcome", "done"),
+        parse=measured.get("parse"),
+    )
+
+
+# the runner before write-audit-publish (issue 11): its own project, runner and
+# generator, extracted from git, run with this venv
+PRE_WAP_COMMIT = "3bc57cc"
+
+
+def extract_pre_wap(work_dir: Path) -> Path:
+    """The project at PRE_WAP_COMMIT, extracted with ``git archive``."""
+    tree = work_dir / f"pre_wap_{PRE_WAP_COMMIT}"
+    if (tree / "scripts" / "backfill.py").exists():
+        return tree
+    tree.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", PRE_WAP_COMMIT],
+        cwd=PROJECT_DIR,
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    return tree
+
+
+def make_pre_wap_dataset(work_dir: Path, tree: Path, base: Dataset) -> Dataset:
+    """The same window and scale from the old tree's own generator: the old
+    project's raw contract (the new one's raw quirks would fail its gates)."""
+    path = work_dir / f"raw_pre_wap_x{base.scale}.duckdb"
+    path.unlink(missing_ok=True)
+    _run_child(
+        [
+            sys.executable,
+            str(tree / "scripts" / "generate_raw_data.py"),
+            "--db",
+            str(path),
+            "--scale",
+            str(base.scale),
+            "--start-date",
+            base.window.start.isoformat(),
+            "--end-date",
+            base.window.end.isoformat(),
+        ],
+        {**os.environ, "PYTHONPATH": str(tree / "scripts")},
+        cwd=tree,
+    )
+    return Dataset(base.scale, path, base.window)
+
+
+def run_pre_wap(ctx: Context, tree: Path, dataset: Dataset, name: str) -> Sample:
+    """The pre-redesign runner's command line at month chunks with per-chunk
+    tests (its defaults): parse, pre-flight, backup, upstream, sample week,
+    chunks written into the live table, the final tests, the report."""
+    db = fresh_copy(dataset, ctx.work_dir, name)
+    state = ctx.work_dir / "state" / name
+    shutil.rmtree(state, ignore_errors=True)
+    child = _run_child(
+        [
+            sys.executable,
+            str(tree / "scripts" / "backfill.py"),
+            "--start-date",
+            dataset.window.start.isoformat(),
+            "--end-date",
+            dataset.window.end.isoformat(),
+            "--profiles-dir",
+            str(ctx.profiles_dir),
+            "--state-dir",
+            str(state),
+            "--report-dir",
+            str(state / "reports"),
+        ],
+        {**_env(db), "PYTHONPATH": str(tree / "scripts")},
+        cwd=tree,
+    )
+    return Sample(
+        wall_s=child.wall_s,
+        cpu_s=child.cpu_s,
+        chunks=len(split_range(dataset.window, ChunkSize.MONTH)),
+        rows=count_rows(db),
+        peak_rss_mib=child.peak_rss_mib,
     )

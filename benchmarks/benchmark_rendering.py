@@ -46,13 +46,32 @@ def _fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
     return "" if value is None else f"{value:,.{digits}f}{suffix}"
 
 
+def _floor_key(key: str) -> str:
+    """Which floor a case is divided by: cases with per-chunk tests (and the
+    pre-redesign runner) by dbt build, day chunks without them by the bare
+    microbatch run, every other case without per-chunk tests by dbt run."""
+    if key == "runner_day_notests":
+        return "floor_microbatch"
+    if (
+        key.startswith(("floor_run", "floor_microbatch", "scale_", "naive"))
+        or "_notests" in key
+        or key.endswith("_copy")
+    ):
+        return "floor_run" if key != "floor_microbatch" else key
+    return "floor_build"
+
+
+AUDIT_PHASES = ("validate", "diff", "publish")
+
+
 def render(suite: dict[str, Any], command: str) -> str:
     cases: dict[str, Case] = suite["cases"]
     datasets: dict[int, Dataset] = suite["datasets"]
-    floor_build = (
-        cases["floor_build"].median("wall_s") if "floor_build" in cases else None
-    )
-    floor_run = cases["floor_run"].median("wall_s") if "floor_run" in cases else None
+    floors = {
+        key: cases[key].median("wall_s")
+        for key in ("floor_build", "floor_run", "floor_microbatch")
+        if key in cases
+    }
     rows_1x = next(
         (c.median("rows") for c in cases.values() if c.scale == 1 and c.samples),
         None,
@@ -63,28 +82,26 @@ def render(suite: dict[str, Any], command: str) -> str:
         f"Window: {datasets[1].window.label} "
         f"({rows_1x or 0:,.0f} summary rows at 1x). "
         "Times are medians in seconds of the runs shown; ratios are to the floor "
-        "of the same invocation: a runner or wrapper with per-chunk tests (and the "
-        "naive wrapper) against `dbt build`, without them against `dbt run`.",
+        "of the same invocation: a runner with per-chunk tests (and the "
+        "pre-redesign runner) against the plain `dbt build`, day chunks without "
+        "them against the bare microbatch `dbt run`, every other case without "
+        "them (and the naive wrapper) against `dbt run`. CPU s is user + system "
+        "time of the process and its children.",
         "",
-        "| case | chunks | runs | wall s | x floor | chunk phase s | SQL s in chunks "
-        "| overhead / chunk ms | peak RSS MiB | s per M rows |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| case | chunks | runs | wall s | x floor | CPU s | CPU x floor "
+        "| chunk phase s | SQL s in chunks | overhead / chunk ms | peak RSS MiB "
+        "| s per M rows |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for case in cases.values():
         wall = case.median("wall_s")
         rows = case.median("rows")
-        # every case without per-chunk tests (scale runs included) against dbt run
-        if (
-            case.key.startswith(("floor_run", "scale_"))
-            or "_notests" in case.key
-            or case.key.endswith("_copy")
-        ):
-            floor = floor_run
-        else:
-            floor = floor_build
-        if case.key.startswith("naive"):
-            floor = floor_run
+        floor_case = cases.get(_floor_key(case.key))
+        floor = floors.get(_floor_key(case.key))
         ratio = wall / floor if wall and floor else None
+        cpu = case.median("cpu_s")
+        floor_cpu = floor_case.median("cpu_s") if floor_case else None
+        cpu_ratio = cpu / floor_cpu if cpu and floor_cpu else None
         phase = case.median("chunk_phase_s")
         sql = case.median("sql_s")
         chunks = case.median("chunks") or 0
@@ -97,7 +114,8 @@ def render(suite: dict[str, Any], command: str) -> str:
         label = case.label + (" (extrapolated)" if case.extrapolated else "")
         lines.append(
             f"| {label} | {chunks:,.0f} | {len(case.samples)} | {_fmt(wall)} "
-            f"| {_fmt(ratio, 2)} | {_fmt(phase)} | {_fmt(sql)} | {_fmt(overhead, 0)} "
+            f"| {_fmt(ratio, 2)} | {_fmt(cpu)} | {_fmt(cpu_ratio, 2)} "
+            f"| {_fmt(phase)} | {_fmt(sql)} | {_fmt(overhead, 0)} "
             f"| {_fmt(case.median('peak_rss_mib'), 0)} | {_fmt(per_million)} |"
         )
     scale_rows = []
@@ -145,8 +163,25 @@ def render(suite: dict[str, Any], command: str) -> str:
                 + " | ".join(_fmt(values.get(n), 1) for n in names)
                 + " |"
             )
+    audit = cases.get("runner_month_tests")
+    if audit is not None and audit.samples:
+        last = audit.samples[-1].phases
+        spent = {name: last.get(name) for name in AUDIT_PHASES}
+        total = sum(v for v in spent.values() if v)
+        lines += [
+            "",
+            "The audit step of the runner at month chunks with per-chunk tests "
+            "(last run; the audit copy itself is where the chunks are written, "
+            "no extra step): "
+            + ", ".join(f"{k} {_fmt(v)} s" for k, v in spent.items())
+            + f"; {total:.1f} s in all, {total / audit.samples[-1].wall_s:.0%} "
+            "of that run.",
+        ]
     notes = []
     for case in cases.values():
+        for sample in case.samples[-1:]:
+            if sample.parse:
+                notes.append(f"- {case.label}: {sample.parse}")
         for error in case.errors:
             notes.append(f"- {case.label}: a run failed ({error})")
         outcomes = {s.outcome for s in case.samples if s.outcome != "done"}

@@ -106,6 +106,7 @@ def runner_child(spec: dict[str, Any]) -> int:
     for name, attribute, function in (
         ("preflight", "preflight", modes.preflight),
         ("build_upstream", "build_upstream", modes.build_upstream),
+        ("upstream_tests", "_test_upstream", modes._test_upstream),
         ("sample", "build_sample", modes.build_sample),
         ("chunks", "build_chunks", build_chunks),
         ("validate", "final_validation", modes.final_validation),
@@ -132,6 +133,7 @@ def runner_child(spec: dict[str, Any]) -> int:
                 "chunk_sql_s": sql["chunks"],
                 "chunk_invocations": calls["chunks"],
                 "phases": phases,
+                "parse": session.parse_summary,
             }
         )
     )

@@ -17,11 +17,18 @@ from benchmark_cases import (
     Context,
     Dataset,
     Sample,
+    extract_pre_wap,
+    load_seeds,
     make_dataset,
+    make_pre_wap_dataset,
     run_floor,
     run_naive,
+    run_pre_wap,
     run_runner,
 )
+
+# data scales: k times the window's seasons; 27x is about all of NBA history
+SCALES = (1, 3, 10, 27)
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Config:
     compare_inline_upstream: bool
     sample_day_tests: int
     only: tuple[str, ...] = ()
+    compare_pre_wap: bool = False
 
 
 def run_suite(config: Config, log: Callable[[str], None]) -> dict[str, Any]:
@@ -45,21 +53,32 @@ def run_suite(config: Config, log: Callable[[str], None]) -> dict[str, Any]:
     profiles.mkdir(exist_ok=True)
     shutil.copy(PROJECT_DIR / "profiles.yml.example", profiles / "profiles.yml")
     ctx = Context(config.work_dir, profiles, config.naive_max_chunks, log)
-    scales = [s for s in (1, 3, 10) if s <= config.scale_max] or [1]
+    scales = [s for s in SCALES if s <= config.scale_max] or [1]
     if config.tiny:
         scales = [1]
     datasets: dict[int, Dataset] = {}
+
+    def selected(key: str) -> bool:
+        return not config.only or any(part in key for part in config.only)
+
     for scale in scales:
-        log(f"generating raw data at scale {scale}x")
-        datasets[scale] = make_dataset(config.work_dir, scale, config.tiny)
+        if scale == 1 or selected(f"scale_{scale}"):
+            log(f"generating raw data at scale {scale}x")
+            datasets[scale] = make_dataset(config.work_dir, scale, config.tiny)
+            load_seeds(ctx, datasets[scale])
     base = datasets[1]
+    pre_wap: tuple[Path, Dataset] | None = None
+    if config.compare_pre_wap and selected("pre_wap_month_tests"):
+        tree = extract_pre_wap(config.work_dir)
+        log(f"raw data for the pre-redesign runner ({tree.name}), its own generator")
+        pre_wap = (tree, make_pre_wap_dataset(config.work_dir, tree, base))
 
     cases: dict[str, Case] = {}
 
     def measure(
         key: str, label: str, repeats: int, scale: int, fn: Callable[[str], Sample]
     ) -> None:
-        if config.only and not any(part in key for part in config.only):
+        if not selected(key):
             return
         case = cases.setdefault(key, Case(key, label, scale))
         for attempt in range(repeats):
@@ -97,6 +116,23 @@ def run_suite(config: Config, log: Callable[[str], None]) -> dict[str, Any]:
             1,
             lambda n: run_floor(ctx, base, "run", n),
         )
+        measure(
+            "floor_microbatch",
+            "floor: one bare microbatch dbt run of the range's days",
+            1,
+            1,
+            lambda n: run_floor(ctx, base, "microbatch", n),
+        )
+        if pre_wap is not None:
+            tree, old_data = pre_wap
+            measure(
+                "pre_wap_month_tests",
+                f"pre-redesign runner ({tree.name.rsplit('_', 1)[-1]}), month "
+                "chunks, per-chunk tests on",
+                1,
+                1,
+                lambda n, t=tree, d=old_data: run_pre_wap(ctx, t, d, n),
+            )
         sizes = (ChunkSize.DAY, ChunkSize.MONTH) if config.tiny else CHUNK_SIZES
         for size in sizes:
             repeats = 1
@@ -123,6 +159,19 @@ def run_suite(config: Config, log: Callable[[str], None]) -> dict[str, Any]:
                 1,
                 lambda n, s=size: run_naive(ctx, base, s, n),
             )
+        if not config.tiny:
+            # the CI smoke run stays short; test_backfill_runner.py checks the
+            # reused parse
+            measure(
+                "runner_month_tests_rerun",
+                "runner, month chunks, per-chunk tests on, second run of the same "
+                "command",
+                1,
+                1,
+                lambda n: run_runner(
+                    ctx, base, ChunkSize.MONTH, True, n, second_run=True
+                ),
+            )
         if config.compare_inline_upstream:
             for tests in (True, False):
                 measure(
@@ -145,10 +194,10 @@ def run_suite(config: Config, log: Callable[[str], None]) -> dict[str, Any]:
                     ctx, base, ChunkSize.MONTH, False, n, manifest_reuse="copy"
                 ),
             )
-    for scale in scales:
+    for scale in datasets:
         if scale == 1:
             continue
-        for _ in range(1):  # one run per scale: 10x alone takes ~10 min
+        for _ in range(1):  # one run per scale: 27x alone takes ~10 min
             measure(
                 f"scale_{scale}",
                 f"runner, month chunks, per-chunk tests off, {scale}x",

@@ -7,11 +7,17 @@ Measures, in one invocation, over the full window on the embedded DuckDB target:
 1. the runner (scripts/backfill.py's Python API) at day, week and month chunks,
    with its per-chunk tests on and off (--no-chunk-tests);
 2. the naive wrapper: one ``dbt run --vars ...`` subprocess per chunk;
-3. the floor: one ``dbt build`` (and one ``dbt run``) of the whole range;
-4. scale: generated data at 1x, 3x and 10x with month chunks, per million rows;
+3. the floor: one plain ``dbt build`` (and one ``dbt run``, and one bare
+   microbatch ``dbt run --event-time-start/--event-time-end``) of the range;
+4. scale: generated data at 1x, 3x, 10x and 27x (about all of NBA history) with
+   month chunks, per million rows;
 5. the runner process's peak RSS and its overhead per chunk: the chunk phase's
    wall time minus the SQL time dbt reports (the union of its nodes' ``execute``
-   timings, so two threads running tests at once are not counted twice).
+   timings, so two threads running tests at once are not counted twice), and
+   every process's CPU time (user + system, its children included);
+6. with --compare-pre-wap, the runner before write-audit-publish (commit
+   3bc57cc) at month chunks with per-chunk tests, and a second run of the same
+   command (it reuses the saved parse).
 
 Every measurement runs in its own process, on its own copy of the generated raw
 data, with its own dbt target and state folders under --work-dir: nothing touches
@@ -70,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale-max",
         type=int,
         default=10,
-        help="largest data scale among 1, 3, 10 (default 10)",
+        help="largest data scale among 1, 3, 10, 27 (27x: about all of NBA "
+        "history; default 10)",
     )
     parser.add_argument(
         "--naive-max-chunks",
@@ -102,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         "intermediate compiled into every chunk's query instead of staged once",
     )
     parser.add_argument(
+        "--compare-pre-wap",
+        action="store_true",
+        help="also run the pre-redesign runner (commit 3bc57cc, extracted with "
+        "git archive into --work-dir, its own generator's data, this venv) at "
+        "month chunks with per-chunk tests",
+    )
+    parser.add_argument(
         "--tiny",
         action="store_true",
         help="two weeks of data, one run of each case, scale 1 "
@@ -127,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PARTS",
         help="run only the cases whose key holds one of these comma-separated "
         "parts, e.g. floor,month,scale (keys: floor_build, floor_run, "
-        "runner_<size>_tests, runner_<size>_notests, naive_<size>, scale_<k>)",
+        "floor_microbatch, pre_wap_month_tests, runner_<size>_tests, "
+        "runner_<size>_notests, runner_month_tests_rerun, naive_<size>, "
+        "scale_<k>)",
     )
     parser.add_argument("--runner-child", help=argparse.SUPPRESS)
     return parser
@@ -161,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         compare_inline_upstream=args.compare_inline_upstream,
         sample_day_tests=0 if args.tiny else args.sample_day_tests,
         only=tuple(p for p in (args.only or "").split(",") if p),
+        compare_pre_wap=args.compare_pre_wap,
     )
     try:
         suite = run_suite(config, log)

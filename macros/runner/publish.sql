@@ -156,10 +156,7 @@
     {%- endset -%}
     {%- do backfill_publish_write(
         relations, backup, log_relation, log_row, predicate,
-        backfill_runner_range_predicate(
-            'game_date', start_date, end_date, alias='DBT_INTERNAL_DEST'
-        ),
-        columns
+        [start_date, end_date], columns
     ) -%}
     {%- set result = {
         'publish_id': publish_id,
@@ -183,15 +180,15 @@
 
 
 {% macro backfill_publish_write(
-    relations, backup, log_relation, log_row, predicate, dest_predicate, columns
+    relations, backup, log_relation, log_row, predicate, dates, columns
 ) %}
     {%- do adapter.dispatch('backfill_publish_write', 'nba_backfill')(
-        relations, backup, log_relation, log_row, predicate, dest_predicate, columns
+        relations, backup, log_relation, log_row, predicate, dates, columns
     ) -%}
 {% endmacro %}
 
 {% macro default__backfill_publish_write(
-    relations, backup, log_relation, log_row, predicate, dest_predicate, columns
+    relations, backup, log_relation, log_row, predicate, dates, columns
 ) %}
     {#- DuckDB: backup, replace and record in one transaction: a crash at any
         point leaves all of it or none. -#}
@@ -216,7 +213,7 @@
 
 
 {% macro bigquery__backfill_publish_write(
-    relations, backup, log_relation, log_row, predicate, dest_predicate, columns
+    relations, backup, log_relation, log_row, predicate, dates, columns
 ) %}
     {#- BigQuery has no multi-statement transaction without scripting, so the
         steps are ordered for a crash: the backup and the log row come first,
@@ -252,9 +249,8 @@
         from {{ relations.audit }} where {{ predicate }})
     {%- endset -%}
     {% call statement('backfill_publish_merge') %}
-        {{ get_insert_overwrite_merge_sql(
-            relations.live, source_sql, columns,
-            [dest_predicate]
+        {{ replace_range_merge_sql(
+            relations.live, source_sql, columns, 'game_date', dates[0], dates[1]
         ) }}
     {% endcall %}
 {% endmacro %}
@@ -302,10 +298,7 @@
     {%- set columns = adapter.get_columns_in_relation(live) -%}
     {%- set mark_sql = backfill_mark_rolled_back(log_relation, publish_id) -%}
     {%- do backfill_rollback_write(
-        live, backup, predicate,
-        backfill_runner_range_predicate(
-            'game_date', start_date, end_date, alias='DBT_INTERNAL_DEST'
-        ),
+        live, backup, predicate, [first.isoformat(), last.isoformat()],
         columns, mark_sql
     ) -%}
     {%- set result = {
@@ -325,15 +318,15 @@
 
 
 {% macro backfill_rollback_write(
-    live, backup, predicate, dest_predicate, columns, mark_sql
+    live, backup, predicate, dates, columns, mark_sql
 ) %}
     {%- do adapter.dispatch('backfill_rollback_write', 'nba_backfill')(
-        live, backup, predicate, dest_predicate, columns, mark_sql
+        live, backup, predicate, dates, columns, mark_sql
     ) -%}
 {% endmacro %}
 
 {% macro default__backfill_rollback_write(
-    live, backup, predicate, dest_predicate, columns, mark_sql
+    live, backup, predicate, dates, columns, mark_sql
 ) %}
     {#- DuckDB: delete, insert and mark the publish rolled back, one transaction. -#}
     {%- set columns_csv = get_quoted_csv(columns | map(attribute='name')) -%}
@@ -350,7 +343,7 @@
 
 
 {% macro bigquery__backfill_rollback_write(
-    live, backup, predicate, dest_predicate, columns, mark_sql
+    live, backup, predicate, dates, columns, mark_sql
 ) %}
     {#- BigQuery: one MERGE restores the range, then the publish is marked. -#}
     {%- set columns_csv = get_quoted_csv(columns | map(attribute='name')) -%}
@@ -362,9 +355,8 @@
         {%- endif -%}
     {%- endset -%}
     {% call statement('backfill_rollback_merge') %}
-        {{ get_insert_overwrite_merge_sql(
-            live, source_sql, columns,
-            [dest_predicate]
+        {{ replace_range_merge_sql(
+            live, source_sql, columns, 'game_date', dates[0], dates[1]
         ) }}
     {% endcall %}
     {% call statement('backfill_rollback_mark') %}

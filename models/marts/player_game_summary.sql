@@ -5,9 +5,9 @@
         cluster_by=['player_lookup', 'team_abbr'],
         meta={'replace_range_column': 'game_date'},
         event_time='game_date',
-        batch_size='day',
+        batch_size=backfill_batch_size(),
         begin='1946-11-01',
-        concurrent_batches=false,
+        concurrent_batches=backfill_concurrent_batches(),
         post_hook="{{ log_range_figures('game_date') }}",
     )
 }}

@@ -93,7 +93,11 @@ def build_upstream(ctx: RunContext) -> None:
 
 
 def build(
-    ctx: RunContext, label: str, window: DateRange, selector: str | None
+    ctx: RunContext,
+    label: str,
+    window: DateRange,
+    selector: str | None,
+    warnings_named_later: bool = False,
 ) -> tuple[Invocation, list[TestVerdict]]:
     """``dbt build --selector`` over one window into the audit copy, or a plain
     ``dbt run`` of the summary without a selector (--no-chunk-tests)."""
@@ -110,7 +114,7 @@ def build(
     invocation = ctx.invoke(
         label, "build", "--selector", selector, *flags, window=window
     )
-    verdicts = judged(ctx, invocation, window)
+    verdicts = judged(ctx, invocation, window, warnings_named_later)
     announce(ctx, label, verdicts)
     return invocation, verdicts
 
@@ -168,7 +172,11 @@ def _chunk(ctx: RunContext, record: ChunkRecord, progress: Progress) -> None:
         ctx.save()
         progress.starting(window)
         invocation, verdicts = build(
-            ctx, label, window, CHUNK_SELECTOR if ctx.options.chunk_tests else None
+            ctx,
+            label,
+            window,
+            CHUNK_SELECTOR if ctx.options.chunk_tests else None,
+            warnings_named_later=True,
         )
         record.invocation_id = invocation.invocation_id
         record.warnings = [v for v in problems(verdicts) if v.status == "warn"]
@@ -205,7 +213,8 @@ def _chunk(ctx: RunContext, record: ChunkRecord, progress: Progress) -> None:
 
 
 def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) -> None:
-    """Consecutive day chunks as the batches of one microbatch ``dbt run``.
+    """Consecutive chunks (days or months) as the batches of one microbatch
+    ``dbt run``, one batch per chunk.
 
     dbt reports each batch as it ends; the checkpoint records it at once, so a
     crash loses at most the batch being written, as with one invocation per
@@ -254,7 +263,9 @@ def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
             record.status = ChunkStatus.FAILED
             record.error = build_error(f"chunk {record.range.label}", invocation, [])
         if record.status is ChunkStatus.DONE:
-            figures = counts.get(record.range.start, SummaryFigures.empty())
+            figures = SummaryFigures.total(
+                found for day, found in counts.items() if record.range.includes(day)
+            )
             record.rows_written = figures.rows
             record.minutes_null_rate = figures.null_rate
             progress.counted(figures.rows)

@@ -12,7 +12,7 @@ from backfill_runner.errors import EXIT_USAGE, UsageError
 from backfill_runner.plan import ChunkSize, make_range
 from backfill_runner.progress import Console
 from backfill_runner.runner import execute
-from backfill_runner.settings import RunOptions
+from backfill_runner.settings import DEFAULT_PRICE_PER_TIB_USD, RunOptions
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -94,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the plan (chunks, pre-flight figures, rows each chunk would "
         "replace) and write nothing: no table, no checkpoint, no backup, no lock",
+    )
+    parser.add_argument(
+        "--price-per-tib",
+        type=float,
+        default=DEFAULT_PRICE_PER_TIB_USD,
+        metavar="USD",
+        help="on the BigQuery target, --dry-run submits each chunk's query as a "
+        "BigQuery dry-run job and prints the bytes it would process, with their "
+        "on-demand cost at this price per TiB (default: %(default)s, BigQuery's "
+        "US on-demand price)",
     )
     parser.add_argument(
         "--skip-sample",
@@ -218,6 +228,7 @@ def options_from_args(args: argparse.Namespace) -> RunOptions:
         publish_only=args.publish_only,
         retries=args.retries,
         retry_backoff_s=args.retry_backoff,
+        price_per_tib=args.price_per_tib,
     )
 
 

@@ -27,6 +27,7 @@ from backfill_runner.plan import ChunkSize, DateRange
 from backfill_runner.progress import Console
 from backfill_runner.settings import MODEL_NAME, GateSettings, RunOptions
 from backfill_runner.signals import raise_if_interrupted, signals_held
+from backfill_runner.verdicts import TestVerdict
 
 MAX_BACKOFF_S = 60.0
 
@@ -43,12 +44,15 @@ class RunContext:
     target: TargetInfo | None = field(default=None, init=False)
     store: CheckpointStore | None = field(default=None, init=False)
     checkpoint: Checkpoint | None = field(default=None, init=False)
-    # day chunks as dbt microbatch batches of one invocation (chunks.py)
+    # chunks as dbt microbatch batches of one invocation (chunks.py)
     microbatch: bool = field(default=False, init=False)
     started: float = field(default_factory=time.monotonic, init=False)
     # failing rows kept with dbt test --store-failures (off: a dry run writes
     # nothing, and runs the failing test's SQL instead)
     store_failures: bool = True
+    # this run's verdicts of backfill_upstream_tests (validation.upstream_tests);
+    # None while they have not run, and then the final validation runs them
+    upstream_verdicts: list[TestVerdict] | None = field(default=None, init=False)
 
     @property
     def window(self) -> DateRange:
@@ -67,18 +71,21 @@ class RunContext:
         if self.target is not None:
             return
         base_vars: dict[str, object] = {
-            "stage_upstream": self.options.stage_upstream,
+            # a dry run builds no work tables: what it compiles reads raw data
+            "stage_upstream": self.options.stage_upstream and not self.options.dry_run,
             "backfill_audit": audit,
         }
         if (
-            self.options.chunk_size is ChunkSize.DAY
+            self.options.chunk_size in (ChunkSize.DAY, ChunkSize.MONTH)
             and not self.options.chunk_tests
             and self.options.stage_upstream
         ):
-            # the model turns microbatch where its engine's strategy allows it
-            base_vars["backfill_batch_size"] = "day"
+            # the model turns microbatch, a batch per chunk, where its engine's
+            # strategy allows it (dbt has no week batches)
+            base_vars["backfill_batch_size"] = str(self.options.chunk_size)
         self.session.base_vars = base_vars
         self.session.parse()
+        self.console.info(self.session.parse_summary)
         if not self.options.rollback:
             check_backfill_inputs(self.session)
         self.microbatch = (

@@ -29,6 +29,7 @@ import copy
 import dataclasses
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,6 +49,14 @@ _ERROR_EVENTS = {
     "RunningOperationCaughtError",
     "RunningOperationUncaughtError",
     "MainEncounteredError",
+}
+
+# What dbt says about reusing its saved parse (target/partial_parse.msgpack).
+_PARSE_EVENTS = {
+    "PartialParsingSkipParsing",
+    "PartialParsingEnabled",
+    "UnableToPartialParse",
+    "PartialParsingNotEnabled",
 }
 
 # Structured results the project's macros log as "<prefix> {json}" debug events:
@@ -165,7 +174,10 @@ class DbtSession:
     listeners: list[Callable[[EventMsg], None]] = field(
         default_factory=list, init=False, repr=False
     )
+    _parse_seconds: float = field(default=0.0, init=False, repr=False)
     _parsed_ids: frozenset[str] = field(default=frozenset(), init=False, repr=False)
+    # how the last parse went, in dbt's words (partial parsing reused or why not)
+    parse_notes: list[str] = field(default_factory=list, init=False, repr=False)
 
     def _common_args(self) -> list[str]:
         return [
@@ -193,7 +205,9 @@ class DbtSession:
     def _collect(self, message: EventMsg) -> None:
         for listener in self.listeners:
             listener(message)
-        if message.info.name in _ERROR_EVENTS:
+        if message.info.name in _PARSE_EVENTS:
+            self.parse_notes.append(str(message.info.msg))
+        elif message.info.name in _ERROR_EVENTS:
             self._errors.append(str(getattr(message.data, "exc", "") or message.data))
         elif message.info.name in ("JinjaLogDebug", "JinjaLogInfo"):
             prefix, _, payload = str(message.data.msg).partition(" {")
@@ -201,7 +215,14 @@ class DbtSession:
                 self._logged.setdefault(prefix, []).append(json.loads("{" + payload))
 
     def parse(self) -> None:
-        """Parse the project once; every later invocation reuses the manifest."""
+        """Parse the project once; every later invocation reuses the manifest.
+
+        dbt saves the parse in the target folder (partial_parse.msgpack, under
+        ``artifacts_dir``, which outlives the run) and the next run with the
+        same project and vars reuses it; ``parse_summary`` says which happened.
+        """
+        self.parse_notes = []
+        started = time.perf_counter()
         outcome = dbtRunner(callbacks=[self._collect]).invoke(
             ["parse", *self._common_args(), *self._vars_args(None)]
         )
@@ -209,6 +230,18 @@ class DbtSession:
             raise DbtError(f"dbt parse failed: {outcome.exception or self._errors}")
         self.manifest = outcome.result
         self._parsed_ids = frozenset(self.manifest.nodes)
+        self._parse_seconds = time.perf_counter() - started
+
+    @property
+    def parse_summary(self) -> str:
+        """One line: whether the saved parse was reused, in dbt's words."""
+        notes = self.parse_notes
+        reused = any(
+            "skipping parsing" in n or "Partial parsing enabled" in n for n in notes
+        )
+        how = "reused the saved parse" if reused else "full parse"
+        said = "; ".join(dict.fromkeys(notes)) or "dbt said nothing about it"
+        return f"dbt parse: {how} in {self._parse_seconds:.1f}s ({said})"
 
     def fresh_manifest(self) -> Any:
         """The parsed manifest without the compile state of earlier invocations."""

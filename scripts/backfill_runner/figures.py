@@ -19,6 +19,7 @@ the audit copy (var backfill_audit); in a dry run, the live table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -80,6 +81,18 @@ class SummaryFigures:
             null_rows=_int(row, "null_rows"),
             active_rows=_int(row, "active_rows"),
             active_null_rows=_int(row, "active_null_rows"),
+        )
+
+    @classmethod
+    def total(cls, parts: Iterable[SummaryFigures]) -> SummaryFigures:
+        """The figures of several ranges (the days of a month batch) together."""
+        found = list(parts)
+        return cls(
+            table_exists=True,
+            rows=sum(part.rows for part in found),
+            null_rows=sum(part.null_rows for part in found),
+            active_rows=sum(part.active_rows for part in found),
+            active_null_rows=sum(part.active_null_rows for part in found),
         )
 
     def to_dict(self) -> dict[str, Any]:

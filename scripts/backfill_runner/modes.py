@@ -18,6 +18,13 @@ from backfill_runner.acknowledged_defects import (
     console_lines,
     read_acknowledged_defects,
 )
+from backfill_runner.bytes_estimate import (
+    bigquery_client,
+    chunk_query,
+    dry_run_bytes,
+    estimate_chunks,
+    estimate_lines,
+)
 from backfill_runner.checkpoint import Checkpoint, ChunkStatus, RunStatus
 from backfill_runner.chunks import build_chunks, build_sample, build_upstream
 from backfill_runner.context import RunContext
@@ -29,7 +36,7 @@ from backfill_runner.errors import (
 )
 from backfill_runner.figures import day_counts, month_figures
 from backfill_runner.lock import TargetLock, pid_is_running
-from backfill_runner.plan import split_range
+from backfill_runner.plan import DateRange, split_range
 from backfill_runner.publishing import (
     RangeDiff,
     diff_range,
@@ -39,7 +46,7 @@ from backfill_runner.publishing import (
 )
 from backfill_runner.report import ReportInput, ReportPaths, report_paths, write_report
 from backfill_runner.settings import MODEL_NAME
-from backfill_runner.validation import final_validation, preflight
+from backfill_runner.validation import final_validation, preflight, upstream_tests
 from backfill_runner.verdicts import TestVerdict, blocking
 
 DIFF_EXAMPLES_SHOWN = 6
@@ -181,7 +188,15 @@ def _report(
                 *steps("pre-flight", ctx.checkpoint.preflight),
                 *steps("sample week", ctx.checkpoint.sample),
                 *chunk_steps,
-                *[("final validation", v) for v in verdicts],
+                *[
+                    (
+                        "upstream tests"
+                        if any(v is u for u in ctx.upstream_verdicts or [])
+                        else "final validation",
+                        v,
+                    )
+                    for v in verdicts
+                ],
             ],
             diff=diff,
             published=published,
@@ -214,6 +229,7 @@ def backfill(ctx: RunContext) -> int:
                 "nothing is rebuilt (--no-resume rebuilds it). Validating it again."
             )
             build_upstream(ctx)  # the tests read the work tables
+            _test_upstream(ctx)
         elif ctx.options.publish_only:
             raise BackfillError(
                 "--publish-only: this range is not completely built and audited; "
@@ -225,6 +241,7 @@ def backfill(ctx: RunContext) -> int:
                 raise GateFailed("stopped before any write by the pre-flight")
             _begin(ctx, checked)
             build_upstream(ctx)
+            _test_upstream(ctx)
             build_sample(ctx)
             build_chunks(ctx)
         return _audit_and_publish(ctx)
@@ -237,6 +254,17 @@ def backfill(ctx: RunContext) -> int:
             ctx.checkpoint.status = RunStatus.FAILED
             ctx.save()
         raise
+
+
+def _test_upstream(ctx: RunContext) -> None:
+    """The upstream tests, once over the range, before any chunk (with per-chunk
+    tests): a blocking one stops the run before the summary is written."""
+    failed = blocking(upstream_tests(ctx))
+    if failed:
+        raise GateFailed(
+            "stopped before any chunk by the upstream tests: "
+            + "; ".join(v.headline() for v in failed)
+        )
 
 
 def _audit_and_publish(ctx: RunContext) -> int:
@@ -340,7 +368,24 @@ def dry_run(ctx: RunContext) -> int:
             f"{sum(c.summary_rows for c in inside):>10,} "
             f"{sum(c.raw_bdl_rows for c in inside):>13,}  {action}"
         )
+    if ctx.target.type == "bigquery":
+        to_build = [c for c in chunks if statuses.get(c.start.isoformat()) != "done"]
+        _estimate_bytes(ctx, to_build)
     return 1 if blocking(checked) else EXIT_OK
+
+
+def _estimate_bytes(ctx: RunContext, chunks: list[DateRange]) -> None:
+    """Each chunk's query as a BigQuery dry-run job: bytes and on-demand cost."""
+    client = bigquery_client(
+        ctx.options.project_dir, ctx.options.profiles_dir, ctx.options.target
+    )
+    estimates = estimate_chunks(
+        chunks,
+        lambda chunk: chunk_query(ctx.session, chunk),
+        lambda sql: dry_run_bytes(client, sql),
+    )
+    for line in estimate_lines(estimates, ctx.options.price_per_tib):
+        ctx.console.info(line)
 
 
 def rollback(ctx: RunContext) -> int:

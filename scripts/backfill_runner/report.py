@@ -203,6 +203,8 @@ def _verdict_lines(steps: Sequence[tuple[str, TestVerdict]]) -> list[str]:
             ]
         if verdict.stored_in:
             lines += ["", f"  All failing rows: `{verdict.stored_in}`"]
+        if verdict.rows_named_in:
+            lines += ["", f"  Rows: {verdict.rows_named_in}"]
         lines.append("")
     return lines
 

@@ -21,6 +21,9 @@ DATE_COLUMN = "game_date"
 # tests judge.
 COVERAGE_RAW_MODEL = "stg_nba_raw__bdl_player_boxscores"
 SUMMARISED_GAMES_MODEL = "int_games__schedule_facts"
+# BigQuery on-demand analysis price per TiB processed (US multi-region), the dry
+# run's default for its cost estimate (--price-per-tib)
+DEFAULT_PRICE_PER_TIB_USD = 6.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +108,19 @@ class RunOptions:
     publish_only: bool = False
     retries: int = 3
     retry_backoff_s: float = 5.0
+    # on-demand BigQuery price per TiB processed, for the dry run's cost estimate
+    price_per_tib: float = DEFAULT_PRICE_PER_TIB_USD
 
     def __post_init__(self) -> None:
         if self.retries < 0:
             raise UsageError(f"--retries must be 0 or more, not {self.retries}")
         if self.retry_backoff_s < 0:
             raise UsageError("--retry-backoff must be 0 or more seconds")
+        if not self.price_per_tib >= 0:
+            raise UsageError(
+                "--price-per-tib must be a price of 0 or more, not "
+                f"{self.price_per_tib}"
+            )
         modes = [
             name
             for name, chosen in (

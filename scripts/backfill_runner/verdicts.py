@@ -33,6 +33,8 @@ class TestVerdict:
     # where the failing rows are kept, and the first few of them
     stored_in: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # where the rows are named instead, when this step did not name them
+    rows_named_in: str | None = None
 
     @property
     def blocking(self) -> bool:
@@ -55,6 +57,8 @@ class TestVerdict:
         ]
         if self.stored_in:
             lines.append(f"all failing rows: {self.stored_in}")
+        if self.rows_named_in:
+            lines.append(f"rows: {self.rows_named_in}")
         return lines
 
     def to_dict(self) -> dict[str, Any]:

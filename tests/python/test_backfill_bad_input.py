@@ -97,10 +97,11 @@ def test_corrupt_minutes_of_active_players_fail_the_run_naming_each(
     for name, value in zip(players, CORRUPT_MINUTES, strict=True):
         _set_minutes(runner.db, game_id, name, value)
 
-    # per-chunk tests (the default): the chunk fails, nothing is published
+    # per-chunk tests (the default): the upstream tests, over the whole range
+    # before any chunk, fail; nothing is published
     code, output = run(runner)
     assert code == 1, output
-    assert "dbt test assert_no_corrupt_minutes fail" in output
+    assert "upstream tests: dbt test assert_no_corrupt_minutes fail" in output
     shown = [line for line in output.splitlines() if "minutes_raw=" in line]
     assert len(shown) == 5  # the console shows the first rows, the table all
     assert all(f"game_id={game_id}" in line for line in shown)

@@ -185,6 +185,8 @@ def test_a_rerun_over_unchanged_raw_data_rebuilds_nothing_and_diffs_empty(
     code, output = reference.run()
     assert code == 0, output
     assert "already built into the audit copy" in output
+    # the same command on the same state folder: dbt's saved parse is reused
+    assert "dbt parse: reused the saved parse" in output, output
     assert "diff vs live: 0 added, 0 removed, 0 changed" in output
     assert "the live table already holds exactly these rows" in output
     after = reference.checkpoint()

@@ -19,8 +19,10 @@ from backfill_runner.validation import (
     FINAL_SELECTOR,
     PREFLIGHT_SELECTOR,
     SAMPLE_SELECTOR,
+    SUMMARY_VALIDATION_SELECTOR,
     TESTS_SELECTOR,
     UPSTREAM_SELECTOR,
+    UPSTREAM_TESTS_SELECTOR,
 )
 from dbt_harness import PROJECT_DIR, DbtHarness
 
@@ -51,6 +53,8 @@ def listed(
             SAMPLE_SELECTOR,
             CHUNK_SELECTOR,
             FINAL_SELECTOR,
+            UPSTREAM_TESTS_SELECTOR,
+            SUMMARY_VALIDATION_SELECTOR,
         )
     }
     selections["upstream of the summary"] = _ls(
@@ -80,14 +84,27 @@ def test_the_runner_runs_every_test_upstream_of_the_summary_once(
     assert sample_only == {"pgs_sample_week_null_band"}
     # every chunk test is also in the final validation
     assert listed[CHUNK_SELECTOR] <= final
-    # the staging tests the issue named run on every chunk
+    # with per-chunk tests the final validation is split in two: the upstream
+    # tests, once before the chunks, and the rest after them; each test once
+    upstream_tests = listed[UPSTREAM_TESTS_SELECTOR]
+    rest = listed[SUMMARY_VALIDATION_SELECTOR]
+    assert upstream_tests | rest == final and not (upstream_tests & rest)
+    # a chunk runs the summary's tests; the staging tests the issue named run
+    # before any chunk, over the whole range
+    assert not (listed[CHUNK_SELECTOR] & upstream_tests)
+    assert {"pgs_team_minutes_add_up", "assert_summary_rows_match_raw_listing"} <= (
+        listed[CHUNK_SELECTOR]
+    )
     assert {
         "assert_no_corrupt_minutes",
         "assert_zero_minutes_read_as_zero",
         "assert_game_id_orientation",
         "assert_feed_games_in_schedule",
-        "pgs_team_minutes_add_up",
-    } <= listed[CHUNK_SELECTOR]
+        "acknowledged_raw_defects_valid",
+    } <= upstream_tests
+    # every test a chunk ran before this split still runs per chunk or before
+    # the chunks: the upstream tests read no table a chunk writes
+    assert not any("player_game_summary" in name for name in upstream_tests)
 
 
 def test_the_upstream_selection_is_the_models_the_summary_reads(

@@ -80,10 +80,12 @@ def emulator_profile(emulator: Emulator, dataset: str, threads: int) -> dict[str
 
 
 def node_failures(result: Any) -> list[str]:
-    """'<node>: <status>: <message>' for every node of a dbt result that failed."""
+    """'<node>: <status>: <message>' for every node of a dbt result that failed
+    (a run-operation's rows name their macro by unique_id and have no node)."""
     rows = getattr(result.result, "results", None) or []
     return [
-        f"{r.node.unique_id}: {r.status}: {r.message}"
+        f"{getattr(getattr(r, 'node', None), 'unique_id', None) or r.unique_id}: "
+        f"{r.status}: {r.message}"
         for r in rows
         if str(r.status) not in OK_STATUSES
     ]

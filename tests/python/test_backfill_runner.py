@@ -136,12 +136,14 @@ def test_report_figures_equal_independent_sql(reference: RunnerEnv) -> None:
             active_rows / compared_months[month["month"]]
         )
 
-    # every verdict is a dbt test's: the pre-flight's, the sample week's and the
-    # final validation's, all passed but the demo's acknowledged incomplete box
-    # scores, which warn (chunks 2021-12-20.. and 2022-01-10..) and are listed
+    # every verdict is a dbt test's: the pre-flight's, the upstream tests', the
+    # sample week's and the final validation's, all passed but the demo's
+    # acknowledged incomplete box scores, which warn (chunks 2021-12-20.. and
+    # 2022-01-10..) and are listed
     steps = {t["step"] for t in data["tests"]}
     assert steps == {
         "pre-flight",
+        "upstream tests",
         "sample week",
         "final validation",
         "chunk 2021-12-20..2021-12-26",

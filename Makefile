@@ -70,8 +70,11 @@ dbt-build-ci: install
 	$(BIN)/python scripts/check_dbt_docs_coverage.py \
 		--manifest $(CI_DIR)/manifest.json --catalog $(CI_DIR)/catalog.json
 
+# pytest on two workers; the BigQuery emulator suite stays on one of them (its
+# tests share one emulator and one build: tests/python/conftest.py).
+PYTEST_WORKERS ?= 2
 test: lint emulator dbt-build-ci
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 clean:
 	rm -rf target logs data reports .backfill

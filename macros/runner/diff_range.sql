@@ -163,16 +163,19 @@
         'changed_columns': changed_columns,
         'examples': example_list,
     } -%}
-    {%- do result.update(backfill_raw_state(predicate)) -%}
-    {#- what the audit copy holds now: another run over an overlapping range
-        rewrites it, so a range validated earlier is published only if it
-        still holds the same rows -#}
-    {%- set fingerprint = run_query(
-        "select " ~ dbt.hash(dbt.listagg(
+    {#- the raw state, and what the audit copy holds now: another run over an
+        overlapping range rewrites it, so a range validated earlier is
+        published only if it still holds the same rows. One query: on BigQuery
+        each is a job with its latency. -#}
+    {%- set state = run_query(
+        "select raw.*, (select " ~ dbt.hash(dbt.listagg(
             'data_hash', "'|'", 'order by data_hash'
         )) ~ " from " ~ relations.audit ~ " where " ~ predicate
-    ).rows[0][0] -%}
-    {%- do result.update({'audit_fingerprint': fingerprint}) -%}
+        ~ ") as audit_fingerprint from ("
+        ~ backfill_raw_state_sql(predicate) ~ ") as raw"
+    ).rows[0] -%}
+    {%- do result.update(backfill_raw_state_of([state[0], state[1], state[2]])) -%}
+    {%- do result.update({'audit_fingerprint': state[3]}) -%}
     {%- do backfill_log_result('range diff', result) -%}
     {%- do log(
         'diff ' ~ relations.audit ~ ' vs ' ~ relations.live ~ ' over '

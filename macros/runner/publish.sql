@@ -41,11 +41,19 @@
 {% endmacro %}
 
 
-{#- The publish log: one row per publish, next to the live summary. -#}
+{#- The publish log: one row per publish, next to the live summary. Created
+    only when missing: on BigQuery a create-if-not-exists is a query job of its
+    own every publish, a lookup is a metadata request. -#}
 {% macro backfill_publish_log(live_relation) %}
     {%- set log_relation = backfill_runner_relation(
         live_relation.database, live_relation.schema, 'backfill_publishes'
     ) -%}
+    {%- if adapter.get_relation(
+        database=log_relation.database, schema=log_relation.schema,
+        identifier=log_relation.identifier
+    ) is not none -%}
+        {{ return(log_relation) }}
+    {%- endif -%}
     {%- set string = dbt.type_string() -%}
     {%- set timestamp = dbt.type_timestamp() -%}
     {%- set integer = dbt.type_bigint() -%}
@@ -71,8 +79,9 @@
     (processed_at) and the sum of their load times, so a publish records how
     fresh its rows are and a publish without rebuilding can tell that no row
     was reloaded, added or removed since the audit (a reload carries a new
-    processed_at). -#}
-{% macro backfill_raw_state(predicate) %}
+    processed_at): one row, raw_loaded_at, raw_rows and raw_load_seconds, a
+    query to run inside the caller's own (backfill_raw_state_of reads it). -#}
+{% macro backfill_raw_state_sql(predicate) %}
     {%- set load_seconds = dbt.datediff(
         "cast('1970-01-01' as timestamp)", 'processed_at', 'second'
     ) -%}
@@ -84,22 +93,20 @@
             ~ source('nba_raw', table) ~ " where " ~ predicate
         ) -%}
     {%- endfor -%}
-    {%- set state = run_query(
-        "select max(processed_at), sum(raw_rows), sum(load_seconds) from ("
+    {{ return(
+        "select max(processed_at) as raw_loaded_at, sum(raw_rows) as raw_rows, "
+        ~ "sum(load_seconds) as raw_load_seconds from ("
         ~ parts | join(' union all ') ~ ") as loads"
-    ).rows[0] -%}
-    {{ return({
-        'raw_loaded_at': state[0] | string if state[0] is not none else none,
-        'raw_rows': (state[1] or 0) | int,
-        'raw_load_seconds': (state[2] or 0) | int,
-    }) }}
+    ) }}
 {% endmacro %}
 
-
-{% macro backfill_count_rows(relation, predicate) %}
-    {{ return(run_query(
-        "select count(*) from " ~ relation ~ " where " ~ predicate
-    ).rows[0][0] | int) }}
+{#- raw_loaded_at, raw_rows, raw_load_seconds of a row of backfill_raw_state_sql. -#}
+{% macro backfill_raw_state_of(row) %}
+    {{ return({
+        'raw_loaded_at': row[0] | string if row[0] is not none else none,
+        'raw_rows': (row[1] or 0) | int,
+        'raw_load_seconds': (row[2] or 0) | int,
+    }) }}
 {% endmacro %}
 
 
@@ -127,20 +134,34 @@
     ) -%}
     {%- set live = relations.live -%}
     {%- set columns = adapter.get_columns_in_relation(relations.audit) -%}
-    {%- do adapter.create_schema(live) -%}
+    {%- if not relations.live_exists -%}
+        {%- do adapter.create_schema(live) -%}
+    {%- endif -%}
     {%- set log_relation = backfill_publish_log(live) -%}
-    {%- set rows_replaced = backfill_count_rows(live, predicate)
-        if relations.live_exists else 0 -%}
+    {#- the rows it replaces and publishes and the raw state, in one query: on
+        BigQuery each query is a job with its latency -#}
+    {%- set counted = run_query(
+        "select "
+        ~ ("(select count(*) from " ~ live ~ " where " ~ predicate ~ ")"
+            if relations.live_exists else "0")
+        ~ ", (select count(*) from " ~ relations.audit ~ " where " ~ predicate
+        ~ "), raw.* from (" ~ backfill_raw_state_sql(predicate) ~ ") as raw"
+    ).rows[0] -%}
+    {%- set rows_replaced = counted[0] | int -%}
+    {%- set rows_published = counted[1] | int -%}
+    {%- set raw_loaded_at = backfill_raw_state_of(
+        [counted[2], counted[3], counted[4]]
+    ).raw_loaded_at -%}
     {%- set backup = none -%}
     {%- if rows_replaced > 0 -%}
         {%- set backup = backfill_runner_relation(
             live.database, 'nba_backfill_backup',
             live.identifier ~ '__' ~ publish_id
         ) -%}
-        {%- do adapter.create_schema(backup) -%}
+        {%- if not adapter.check_schema_exists(backup.database, backup.schema) -%}
+            {%- do adapter.create_schema(backup) -%}
+        {%- endif -%}
     {%- endif -%}
-    {%- set rows_published = backfill_count_rows(relations.audit, predicate) -%}
-    {%- set raw_loaded_at = backfill_raw_state(predicate).raw_loaded_at -%}
     {%- set log_row -%}
         select
             {{ backfill_sql_literal(publish_id) }},

@@ -1,5 +1,9 @@
 """Shared fixtures: generated raw data in a real DuckDB file, and real dbt runs.
 
+Under pytest-xdist (``make test`` runs ``pytest -n 2``) every test is its own unit
+of work, except the BigQuery emulator suite (tests/python/bigquery/): one unit, so
+one worker runs it all on one emulator and one build.
+
 The harness lives in dbt_harness.py, the clean built project to break in
 built_project.py, the runner's end-to-end fixtures in runner_fixtures.py, the
 generator's output in generated_raw_data.py; they are re-exported here for the
@@ -12,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from built_project import broken, built
@@ -31,6 +36,8 @@ __all__ = [
     "reference",
     "runner_project",
 ]
+
+BIGQUERY_SUITE = Path(__file__).resolve().parent / "bigquery"
 
 # A window that holds COVID postponements, repeated loads and the default sample
 # week (2022-01-10..2022-01-17), small enough to build in seconds.
@@ -61,3 +68,21 @@ def dbt_harness(
     db_path = tmp_path / "nba.duckdb"
     shutil.copy(raw_db_template, db_path)
     yield DbtHarness(db_path, tmp_path / "target", profiles_dir)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's load scheduling, with the BigQuery suite as one unit of work.
+
+    (``--dist loadgroup`` would do it, but xdist 3.8 sets the group on a node
+    attribute pytest 9 no longer reads, so every test lands anywhere.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    suite = (BIGQUERY_SUITE.relative_to(config.rootpath).as_posix()) + "/"
+
+    class BigQueryOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "bigquery" if nodeid.startswith(suite) else nodeid
+
+    return BigQueryOnOneWorker(config, log)

@@ -87,6 +87,16 @@ class DbtHarness:
         """Runs one dbt command; pass runner to reuse a parsed manifest."""
         from dbt.cli.main import dbtRunner
 
+        with duckdb_path_set(self.db_path):
+            if runner is None and args[0] not in PARSING_COMMANDS:
+                manifest = self._parsed_manifest(dbt_vars or {})
+                if manifest is not None:
+                    runner = dbtRunner(manifest=_copy_nodes(manifest))
+            return (runner or dbtRunner()).invoke(self._command(args, dbt_vars))
+
+    def _command(
+        self, args: tuple[str, ...], dbt_vars: dict[str, Any] | None
+    ) -> list[str]:
         command = [
             *args,
             "--project-dir",
@@ -99,14 +109,7 @@ class DbtHarness:
             str(self.target_path / "logs"),
             "--quiet",
         ]
-        if dbt_vars is not None:
-            command += ["--vars", json.dumps(dbt_vars)]
-        with duckdb_path_set(self.db_path):
-            if runner is None and args[0] not in PARSING_COMMANDS:
-                manifest = self._parsed_manifest(dbt_vars or {})
-                if manifest is not None:
-                    runner = dbtRunner(manifest=_copy_nodes(manifest))
-            return (runner or dbtRunner()).invoke(command)
+        return command + (["--vars", json.dumps(dbt_vars)] if dbt_vars else [])
 
     def _parsed_manifest(self, dbt_vars: dict[str, Any]) -> Any:
         """The manifest of one parse with dbt_vars' parse-time vars (kept)."""
@@ -119,21 +122,7 @@ class DbtHarness:
             json.dumps(parse_vars, sort_keys=True, default=str),
         )
         if key not in _MANIFESTS:
-            command = [
-                "parse",
-                "--project-dir",
-                str(PROJECT_DIR),
-                "--profiles-dir",
-                str(self.profiles_dir),
-                "--target-path",
-                str(self.target_path / "parse"),
-                "--log-path",
-                str(self.target_path / "logs"),
-                "--no-partial-parse",
-                "--quiet",
-            ]
-            if parse_vars:
-                command += ["--vars", json.dumps(parse_vars)]
+            command = self._command(("parse", "--no-partial-parse"), parse_vars)
             parsed = dbtRunner().invoke(command)
             _MANIFESTS[key] = parsed.result if parsed.success else None
         return _MANIFESTS[key]

@@ -27,6 +27,10 @@ BACKFILL = PROJECT_DIR / "scripts" / "backfill.py"
 START, END = "2021-12-20", "2022-01-20"  # conftest.TEST_WINDOW: 5 ISO-week chunks
 # Most tests run a part of it: 3 week chunks, each a dbt build with ~30 tests.
 SUB = {"start": "2022-01-03", "end": "2022-01-20"}
+# Tests whose property needs a checkpoint but not several chunks: one week chunk.
+ONE_CHUNK = {"start": "2022-01-10", "end": "2022-01-16"}
+# Tests whose property needs the manifest reused across chunks: two week chunks.
+TWO_CHUNKS = {"start": "2022-01-10", "end": "2022-01-20"}
 SUMMARY = "nba_analytics.player_game_summary"
 # where the runner builds and tests a range before publishing it
 AUDIT = "nba_backfill_audit.player_game_summary"
@@ -177,12 +181,15 @@ def fresh(
 
 
 def assert_same_summary(
-    env: RunnerEnv, reference: RunnerEnv, table: str = SUMMARY
+    env: RunnerEnv,
+    reference: RunnerEnv,
+    table: str = SUMMARY,
+    window: dict[str, str] = SUB,
 ) -> None:
-    """Every row of SUB equal, duplicates included; nothing outside SUB."""
+    """Every row of the window (SUB) equal, duplicates included; nothing outside."""
     ordered = (
-        f"select * from {table} where game_date between '{SUB['start']}' "
-        f"and '{SUB['end']}' order by all"
+        f"select * from {table} where game_date between '{window['start']}' "
+        f"and '{window['end']}' order by all"
     )
     expected_sql = ordered.replace(table, SUMMARY)
     (total,) = env.query(f"select count(*) from {table}")[0]

@@ -21,11 +21,13 @@ from runner_fixtures import (
     BDL,
     END,
     MICROBATCH,
+    ONE_CHUNK,
     PROBE_ENV,
     PROBE_TEST,
     START,
     SUB,
     SUMMARY,
+    TWO_CHUNKS,
     RunnerEnv,
     assert_same_summary,
     chunks_done,
@@ -134,12 +136,14 @@ def test_report_figures_equal_independent_sql(reference: RunnerEnv) -> None:
             active_rows / compared_months[month["month"]]
         )
 
-    # every verdict is a dbt test's: the pre-flight's, the sample week's and the
-    # final validation's, all passed but the demo's acknowledged incomplete box
-    # scores, which warn (chunks 2021-12-20.. and 2022-01-10..) and are listed
+    # every verdict is a dbt test's: the pre-flight's, the upstream tests', the
+    # sample week's and the final validation's, all passed but the demo's
+    # acknowledged incomplete box scores, which warn (chunks 2021-12-20.. and
+    # 2022-01-10..) and are listed
     steps = {t["step"] for t in data["tests"]}
     assert steps == {
         "pre-flight",
+        "upstream tests",
         "sample week",
         "final validation",
         "chunk 2021-12-20..2021-12-26",
@@ -239,13 +243,15 @@ def test_inline_upstream_writes_the_same_rows_as_staged_work_tables(
         "select count(*) from information_schema.tables "
         "where table_schema = 'nba_backfill_work'"
     )
-    code, output = fresh.run("--no-stage-upstream", "--skip-sample", **SUB)
+    # two chunks: the second must compile the ephemeral chain with its own range
+    code, output = fresh.run("--no-stage-upstream", "--skip-sample", **TWO_CHUNKS)
     assert code == 0, output
     assert "compile into each chunk's query" in output
+    assert "chunk 2/2 2022-01-17..2022-01-20 done" in output
     assert fresh.query(work_tables) == [(0,)]
     # the reference staged them: seven tables over its whole window
     assert reference.query(work_tables) == [(7,)]
-    assert_same_summary(fresh, reference)
+    assert_same_summary(fresh, reference, window=TWO_CHUNKS)
 
 
 def test_day_chunks_without_tests_run_as_microbatch_and_resume_their_gaps(
@@ -509,19 +515,20 @@ def test_a_failed_chunk_stops_the_run_and_is_retried_on_resume(
 def test_an_unreadable_checkpoint_says_so_and_no_resume_starts_over(
     fresh: RunnerEnv, reference: RunnerEnv
 ) -> None:
-    code, output = fresh.run("--skip-sample", "--no-publish", **SUB)
+    # one chunk is enough for a checkpoint to lose
+    code, output = fresh.run("--skip-sample", "--no-publish", **ONE_CHUNK)
     assert code == 0, output
     (path,) = fresh.state.glob("checkpoints/*/*/*.json")
     path.write_text(path.read_text()[:40])  # truncated
 
-    code, output = fresh.run("--skip-sample", **SUB)
+    code, output = fresh.run("--skip-sample", **ONE_CHUNK)
     assert code == 1
     assert "is unreadable" in output and "--no-resume" in output
 
-    code, output = fresh.run("--skip-sample", "--no-resume", **SUB)
+    code, output = fresh.run("--skip-sample", "--no-resume", **ONE_CHUNK)
     assert code == 0, output
     assert "--no-resume: discarded" in output
-    assert_same_summary(fresh, reference)
+    assert_same_summary(fresh, reference, window=ONE_CHUNK)
 
 
 def test_sigterm_mid_chunk_exits_130_and_a_rerun_resumes(

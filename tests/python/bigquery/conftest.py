@@ -1,7 +1,8 @@
 """Fixtures of the BigQuery emulator suite (bq_fixtures.py), for every module here.
 
 Every test in this folder is marked ``bigquery`` (``-m 'not bigquery'`` skips the
-suite).
+suite). Under ``pytest -n 2`` (``make test``) they all run on one worker, one
+emulator and one build for all of them (tests/python/conftest.py schedules them).
 """
 
 from __future__ import annotations

@@ -177,7 +177,7 @@ def render(suite: dict[str, Any], command: str) -> str:
             + f"; {total:.1f} s in all, {total / audit.samples[-1].wall_s:.0%} "
             "of that run.",
         ]
-    notes = []
+    notes = [f"- {suite['stopped']}"] if suite.get("stopped") else []
     for case in cases.values():
         for sample in case.samples[-1:]:
             if sample.parse:

@@ -59,7 +59,11 @@ def run_suite(config: Config, log: Callable[[str], None]) -> dict[str, Any]:
     datasets: dict[int, Dataset] = {}
 
     def selected(key: str) -> bool:
-        return not config.only or any(part in key for part in config.only)
+        """--only: a part matches every key holding it, "=key" that key alone."""
+        return not config.only or any(
+            key == part[1:] if part.startswith("=") else part in key
+            for part in config.only
+        )
 
     for scale in scales:
         if scale == 1 or selected(f"scale_{scale}"):
@@ -100,111 +104,125 @@ def run_suite(config: Config, log: Callable[[str], None]) -> dict[str, Any]:
                 )
             )
 
-    # interleave the repeats so that load changes hit every case alike
-    for attempt in range(config.repeats):
-        measure(
-            "floor_build",
-            "floor: one dbt build of the range",
-            1,
-            1,
-            lambda n: run_floor(ctx, base, "build", n),
-        )
-        measure(
-            "floor_run",
-            "floor: one dbt run of the range",
-            1,
-            1,
-            lambda n: run_floor(ctx, base, "run", n),
-        )
-        measure(
-            "floor_microbatch",
-            "floor: one bare microbatch dbt run of the range's days",
-            1,
-            1,
-            lambda n: run_floor(ctx, base, "microbatch", n),
-        )
-        if pre_wap is not None:
-            tree, old_data = pre_wap
+    stopped = None
+    try:  # SIGTERM (run_benchmarks.py) stops early and keeps what is measured
+        # interleave the repeats so that load changes hit every case alike
+        for attempt in range(config.repeats):
             measure(
-                "pre_wap_month_tests",
-                f"pre-redesign runner ({tree.name.rsplit('_', 1)[-1]}), month "
-                "chunks, per-chunk tests on",
+                "floor_build",
+                "floor: one dbt build of the range",
                 1,
                 1,
-                lambda n, t=tree, d=old_data: run_pre_wap(ctx, t, d, n),
+                lambda n: run_floor(ctx, base, "build", n),
             )
-        sizes = (ChunkSize.DAY, ChunkSize.MONTH) if config.tiny else CHUNK_SIZES
-        for size in sizes:
-            repeats = 1
-            if size is not ChunkSize.MONTH and attempt >= config.day_repeats:
-                continue
-            for tests in (True, False):
-                sample_days = (
-                    config.sample_day_tests if size is ChunkSize.DAY and tests else 0
-                )
+            measure(
+                "floor_run",
+                "floor: one dbt run of the range",
+                1,
+                1,
+                lambda n: run_floor(ctx, base, "run", n),
+            )
+            measure(
+                "floor_microbatch",
+                "floor: one bare microbatch dbt run of the range's days",
+                1,
+                1,
+                lambda n: run_floor(ctx, base, "microbatch", n),
+            )
+            if pre_wap is not None:
+                tree, old_data = pre_wap
                 measure(
-                    f"runner_{size}_{'tests' if tests else 'notests'}",
-                    f"runner, {size} chunks, per-chunk tests "
-                    f"{'on' if tests else 'off'}",
+                    "pre_wap_month_tests",
+                    f"pre-redesign runner ({tree.name.rsplit('_', 1)[-1]}), month "
+                    "chunks, per-chunk tests on",
+                    1,
+                    1,
+                    lambda n, t=tree, d=old_data: run_pre_wap(ctx, t, d, n),
+                )
+            # month first: the headline case is measured even if a run is
+            # stopped early
+            sizes = (
+                (ChunkSize.MONTH, ChunkSize.DAY) if config.tiny else CHUNK_SIZES[::-1]
+            )
+            for size in sizes:
+                repeats = 1
+                if size is not ChunkSize.MONTH and attempt >= config.day_repeats:
+                    continue
+                for tests in (True, False):
+                    sample_days = (
+                        config.sample_day_tests
+                        if size is ChunkSize.DAY and tests
+                        else 0
+                    )
+                    measure(
+                        f"runner_{size}_{'tests' if tests else 'notests'}",
+                        f"runner, {size} chunks, per-chunk tests "
+                        f"{'on' if tests else 'off'}",
+                        repeats,
+                        1,
+                        lambda n, s=size, t=tests, k=sample_days: run_runner(
+                            ctx, base, s, t, n, sample_chunks=k
+                        ),
+                    )
+                measure(
+                    f"naive_{size}",
+                    f"naive wrapper, {size} chunks (dbt run)",
                     repeats,
                     1,
-                    lambda n, s=size, t=tests, k=sample_days: run_runner(
-                        ctx, base, s, t, n, sample_chunks=k
-                    ),
+                    lambda n, s=size: run_naive(ctx, base, s, n),
                 )
-            measure(
-                f"naive_{size}",
-                f"naive wrapper, {size} chunks (dbt run)",
-                repeats,
-                1,
-                lambda n, s=size: run_naive(ctx, base, s, n),
-            )
-        if not config.tiny:
-            # the CI smoke run stays short; test_backfill_runner.py checks the
-            # reused parse
-            measure(
-                "runner_month_tests_rerun",
-                "runner, month chunks, per-chunk tests on, second run of the same "
-                "command",
-                1,
-                1,
-                lambda n: run_runner(
-                    ctx, base, ChunkSize.MONTH, True, n, second_run=True
-                ),
-            )
-        if config.compare_inline_upstream:
-            for tests in (True, False):
+            if not config.tiny:
+                # the CI smoke run stays short; test_backfill_runner.py checks the
+                # reused parse
                 measure(
-                    f"runner_month_{'tests' if tests else 'notests'}_inline",
-                    f"runner, month chunks, per-chunk tests {'on' if tests else 'off'}"
-                    ", upstream inline (--no-stage-upstream)",
+                    "runner_month_tests_rerun",
+                    "runner, month chunks, per-chunk tests on, second run of the same "
+                    "command",
                     1,
                     1,
-                    lambda n, t=tests: run_runner(
-                        ctx, base, ChunkSize.MONTH, t, n, stage_upstream=False
+                    lambda n: run_runner(
+                        ctx, base, ChunkSize.MONTH, True, n, second_run=True
                     ),
                 )
-        if config.compare_manifest_copy:
-            measure(
-                "runner_month_notests_copy",
-                "runner, month chunks, tests off, manifest deep copy",
-                1,
-                1,
-                lambda n: run_runner(
-                    ctx, base, ChunkSize.MONTH, False, n, manifest_reuse="copy"
-                ),
-            )
-    for scale in datasets:
-        if scale == 1:
-            continue
-        for _ in range(1):  # one run per scale: 27x alone takes ~10 min
-            measure(
-                f"scale_{scale}",
-                f"runner, month chunks, per-chunk tests off, {scale}x",
-                1,
-                scale,
-                lambda n, d=datasets[scale]: run_runner(
-                    ctx, d, ChunkSize.MONTH, False, n
-                ),
-            )
-    return {"cases": cases, "datasets": datasets, "config": config}
+            if config.compare_inline_upstream:
+                for tests in (True, False):
+                    measure(
+                        f"runner_month_{'tests' if tests else 'notests'}_inline",
+                        "runner, month chunks, per-chunk tests "
+                        f"{'on' if tests else 'off'}, upstream inline "
+                        "(--no-stage-upstream)",
+                        1,
+                        1,
+                        lambda n, t=tests: run_runner(
+                            ctx, base, ChunkSize.MONTH, t, n, stage_upstream=False
+                        ),
+                    )
+            if config.compare_manifest_copy:
+                measure(
+                    "runner_month_notests_copy",
+                    "runner, month chunks, tests off, manifest deep copy",
+                    1,
+                    1,
+                    lambda n: run_runner(
+                        ctx, base, ChunkSize.MONTH, False, n, manifest_reuse="copy"
+                    ),
+                )
+        for scale in datasets:
+            if scale == 1:
+                continue
+            for _ in range(1):  # one run per scale: 27x alone takes ~10 min
+                measure(
+                    f"scale_{scale}",
+                    f"runner, month chunks, per-chunk tests off, {scale}x",
+                    1,
+                    scale,
+                    lambda n, d=datasets[scale]: run_runner(
+                        ctx, d, ChunkSize.MONTH, False, n
+                    ),
+                )
+    except KeyboardInterrupt:
+        stopped = (
+            "stopped early (SIGTERM): the cases after the last one shown did not run"
+        )
+        log(stopped)
+    return {"cases": cases, "datasets": datasets, "config": config, "stopped": stopped}

@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -143,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         "parts, e.g. floor,month,scale (keys: floor_build, floor_run, "
         "floor_microbatch, pre_wap_month_tests, runner_<size>_tests, "
         "runner_<size>_notests, runner_month_tests_rerun, naive_<size>, "
-        "scale_<k>)",
+        "scale_<k>; =<key> selects that key alone)",
     )
     parser.add_argument("--runner-child", help=argparse.SUPPRESS)
     return parser
@@ -163,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     temporary = args.work_dir is None
     work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="nba-bench-"))
     config = Config(

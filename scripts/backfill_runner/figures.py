@@ -19,7 +19,7 @@ the audit copy (var backfill_audit); in a dry run, the live table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,6 +48,12 @@ def _rate(part: int, whole: int) -> float | None:
 def _int(row: dict[str, Any], key: str) -> int:
     value = row.get(key)
     return int(value) if value is not None else 0
+
+
+def summed(parts: Iterable[Any], names: Sequence[str]) -> dict[str, int]:
+    """Each named count added up over parts: the figures of several ranges as one."""
+    found = list(parts)
+    return {name: sum(getattr(part, name) for part in found) for name in names}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +92,8 @@ class SummaryFigures:
     @classmethod
     def total(cls, parts: Iterable[SummaryFigures]) -> SummaryFigures:
         """The figures of several ranges (the days of a month batch) together."""
-        found = list(parts)
-        return cls(
-            table_exists=True,
-            rows=sum(part.rows for part in found),
-            null_rows=sum(part.null_rows for part in found),
-            active_rows=sum(part.active_rows for part in found),
-            active_null_rows=sum(part.active_null_rows for part in found),
-        )
+        counts = ("rows", "null_rows", "active_rows", "active_null_rows")
+        return cls(table_exists=True, **summed(parts, counts))
 
     def to_dict(self) -> dict[str, Any]:
         return {

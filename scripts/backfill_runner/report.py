@@ -11,7 +11,7 @@ from typing import Any
 from backfill_runner.acknowledged_defects import AcknowledgedDefect, markdown_lines
 from backfill_runner.chart import write_chart
 from backfill_runner.checkpoint import ChunkRecord
-from backfill_runner.figures import MonthFigures
+from backfill_runner.figures import MonthFigures, summed
 from backfill_runner.plan import DateRange
 from backfill_runner.progress import format_duration
 from backfill_runner.publishing import RangeDiff
@@ -56,15 +56,15 @@ class Rollup:
 
     @classmethod
     def of(cls, label: str, months: Sequence[MonthFigures]) -> Rollup:
-        return cls(
-            label=label,
-            summary_rows=sum(m.summary_rows for m in months),
-            null_rows=sum(m.null_rows for m in months),
-            active_rows=sum(m.active_rows for m in months),
-            active_null_rows=sum(m.active_null_rows for m in months),
-            raw_bdl_rows=sum(m.raw_bdl_rows for m in months),
-            compared_bdl_rows=sum(m.compared_bdl_rows for m in months),
+        counts = (
+            "summary_rows",
+            "null_rows",
+            "active_rows",
+            "active_null_rows",
+            "raw_bdl_rows",
+            "compared_bdl_rows",
         )
+        return cls(label=label, **summed(months, counts))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if config.output is not None:
         config.output.parent.mkdir(parents=True, exist_ok=True)
         config.output.write_text(text)
-        config.output.with_suffix(".json").write_text(json.dumps(raw, indent=1))
+        config.output.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n")
         log(f"wrote {config.output}")
     return 0
 

@@ -47,8 +47,8 @@
 
 {#- Whether a microbatch run's batches may run concurrently. DuckDB: one writer
     per file, so no. BigQuery: yes, each batch replaces partitions no other batch
-    touches; dbt-bigquery 1.11 does not declare the capability, so dbt runs them
-    one after the other anyway (docs/architecture.md). -#}
+    touches (dbt-bigquery 1.12 declares the capability; dbt still runs the first
+    and the last batch alone, docs/architecture.md). -#}
 {% macro backfill_concurrent_batches() %}
     {{- return(adapter.dispatch('backfill_concurrent_batches', 'nba_backfill')()) -}}
 {% endmacro %}

@@ -6,7 +6,8 @@ invocation, a batch per month, with ``concurrent_batches`` on; each batch is one
 emulator lacks), so a batch that comes back empty still empties its range.
 
 Four days around New Year 2022 of the suite's raw data (bq_fixtures.py) make two
-month batches, the first clipped to the run's range. Everything here writes the
+month batches, the first clipped to the run's range, or four day batches, the
+two between the first and the last run concurrently. Everything here writes the
 audit copy only, never the live summary the other modules read, and the raw rows
 a test removes are put back.
 """
@@ -179,3 +180,70 @@ def test_empty_batch_empties_its_range(
                 f"select {columns} from {backup}"
             )
             runner.execute(f"drop table {backup}")
+
+
+class BatchSchedule:
+    """How dbt scheduled each batch: its MicrobatchExecutionDebug events."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __call__(self, message: Any) -> None:
+        if message.info.name == "MicrobatchExecutionDebug":
+            self.messages.append(str(message.data.msg))
+
+    def concurrent(self) -> list[str]:
+        return [m for m in self.messages if m.endswith("is being run concurrently")]
+
+
+def test_day_batches_run_concurrently_and_equal_sequential_batches(
+    project: EmulatorProject, tmp_path: Path
+) -> None:
+    """With dbt-bigquery declaring microbatch concurrency, the batches between the
+    first and the last run at the same time (they replace disjoint partitions),
+    and give the rows the same range gets from batches run one by one."""
+    sequential = EmulatorProject(project.emulator, tmp_path / "sequential")
+    sequential.parse(dbt_vars=MICROBATCH_VARS)  # month batches
+    concurrent = EmulatorProject(project.emulator, tmp_path / "concurrent")
+    concurrent.parse(dbt_vars={**MICROBATCH_VARS, "backfill_batch_size": "day"})
+    run_vars = {**MICROBATCH_VARS, **WINDOW.as_vars()}
+
+    def microbatch_run(runner: EmulatorProject, batches: int) -> BatchSchedule:
+        schedule = BatchSchedule()
+        result = runner.dbt(
+            "run",
+            "--select",
+            SUMMARY_MODEL,
+            "--event-time-start",
+            WINDOW.start.isoformat(),
+            "--event-time-end",
+            "2022-01-03",
+            dbt_vars=run_vars,
+            callbacks=[schedule],
+        )
+        assert result.success, node_failures(result) or result.exception
+        (model,) = [r for r in result.result.results if r.node.name == SUMMARY_MODEL]
+        assert len(model.batch_results.successful) == batches
+        return schedule
+
+    seeded = sequential.dbt("seed", dbt_vars=run_vars)
+    assert seeded.success, node_failures(seeded)
+    upstream = sequential.dbt(
+        "run", "--selector", "backfill_upstream", dbt_vars=run_vars
+    )
+    assert upstream.success, node_failures(upstream)
+    # the last batch always runs alone, so two month batches run one by one
+    assert microbatch_run(sequential, batches=2).concurrent() == []
+    one_by_one = audit_rows(project, WINDOW)
+    assert one_by_one
+
+    sequential.execute(
+        f"merge `{sequential.summary_table_id()}` as row_ using (select 1) on false "
+        f"when not matched by source and row_.{WINDOW.between()} then delete"
+    )
+    assert audit_rows(project, WINDOW) == []
+    schedule = microbatch_run(concurrent, batches=4)
+    # dbt runs the first and the last of four day batches alone, the two
+    # between them concurrently
+    assert len(schedule.concurrent()) == 2, schedule.messages
+    assert audit_rows(project, WINDOW) == one_by_one

@@ -15,7 +15,7 @@ a test removes are put back.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,33 @@ def runner_dbt_log(bq: EmulatorProject) -> Path:
 
 def log_size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
+
+
+def run_window_as_microbatch(
+    runner: EmulatorProject,
+    batches: int,
+    callbacks: list[Any],
+    batch_size: str = "month",
+) -> None:
+    """One `dbt run` of the summary over WINDOW's event times, in batches."""
+    result = runner.dbt(
+        "run",
+        "--select",
+        SUMMARY_MODEL,
+        "--event-time-start",
+        WINDOW.start.isoformat(),
+        "--event-time-end",
+        (WINDOW.end + timedelta(days=1)).isoformat(),
+        dbt_vars={
+            **MICROBATCH_VARS,
+            "backfill_batch_size": batch_size,
+            **WINDOW.as_vars(),
+        },
+        callbacks=callbacks,
+    )
+    assert result.success, node_failures(result) or result.exception
+    (model,) = [r for r in result.result.results if r.node.name == SUMMARY_MODEL]
+    assert len(model.batch_results.successful) == batches
 
 
 def test_month_microbatch_backfill_equals_sequential_chunks(
@@ -122,20 +149,7 @@ def test_empty_batch_empties_its_range(
     assert upstream.success, node_failures(upstream)
 
     def microbatch_run(log: StatementLog | None = None) -> None:
-        result = runner.dbt(
-            "run",
-            "--select",
-            SUMMARY_MODEL,
-            "--event-time-start",
-            WINDOW.start.isoformat(),
-            "--event-time-end",
-            "2022-01-03",
-            dbt_vars=run_vars,
-            callbacks=[log] if log else [],
-        )
-        assert result.success, node_failures(result) or result.exception
-        (model,) = [r for r in result.result.results if r.node.name == SUMMARY_MODEL]
-        assert len(model.batch_results.successful) == 2
+        run_window_as_microbatch(runner, batches=2, callbacks=[log] if log else [])
 
     microbatch_run()  # the first batch creates the audit copy if it is missing
     microbatch_run()  # both batches MERGE into it
@@ -208,22 +222,11 @@ def test_day_batches_run_concurrently_and_equal_sequential_batches(
     concurrent.parse(dbt_vars={**MICROBATCH_VARS, "backfill_batch_size": "day"})
     run_vars = {**MICROBATCH_VARS, **WINDOW.as_vars()}
 
-    def microbatch_run(runner: EmulatorProject, batches: int) -> BatchSchedule:
+    def microbatch_run(
+        runner: EmulatorProject, batches: int, batch_size: str
+    ) -> BatchSchedule:
         schedule = BatchSchedule()
-        result = runner.dbt(
-            "run",
-            "--select",
-            SUMMARY_MODEL,
-            "--event-time-start",
-            WINDOW.start.isoformat(),
-            "--event-time-end",
-            "2022-01-03",
-            dbt_vars=run_vars,
-            callbacks=[schedule],
-        )
-        assert result.success, node_failures(result) or result.exception
-        (model,) = [r for r in result.result.results if r.node.name == SUMMARY_MODEL]
-        assert len(model.batch_results.successful) == batches
+        run_window_as_microbatch(runner, batches, [schedule], batch_size)
         return schedule
 
     seeded = sequential.dbt("seed", dbt_vars=run_vars)
@@ -233,7 +236,7 @@ def test_day_batches_run_concurrently_and_equal_sequential_batches(
     )
     assert upstream.success, node_failures(upstream)
     # the last batch always runs alone, so two month batches run one by one
-    assert microbatch_run(sequential, batches=2).concurrent() == []
+    assert microbatch_run(sequential, 2, "month").concurrent() == []
     one_by_one = audit_rows(project, WINDOW)
     assert one_by_one
 
@@ -242,7 +245,7 @@ def test_day_batches_run_concurrently_and_equal_sequential_batches(
         f"when not matched by source and row_.{WINDOW.between()} then delete"
     )
     assert audit_rows(project, WINDOW) == []
-    schedule = microbatch_run(concurrent, batches=4)
+    schedule = microbatch_run(concurrent, 4, "day")
     # dbt runs the first and the last of four day batches alone, the two
     # between them concurrently
     assert len(schedule.concurrent()) == 2, schedule.messages

@@ -135,7 +135,7 @@
 {% endmacro %}
 
 
-{#- dbt-bigquery 1.11 builds a microbatch batch with this macro (its dynamic
+{#- dbt-bigquery (1.11, 1.12) builds a microbatch batch with this macro (its dynamic
     insert_overwrite: BigQuery scripting, and a batch that comes back empty
     replaces nothing). The root project's macro of the same name takes its
     place: models with meta.replace_range_column go through dbt's dispatched
@@ -159,7 +159,7 @@
 {% endmacro %}
 
 
-{#- dbt-bigquery 1.11 requires a microbatch model's partitions to be as wide as
+{#- dbt-bigquery (1.11, 1.12) requires a microbatch model's partitions to be as wide as
     its batches. A range replacement has no such need: a month batch replaces
     whole day partitions. Models without meta.replace_range_column keep the
     check. -#}

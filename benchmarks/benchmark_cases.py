@@ -24,6 +24,7 @@ from typing import Any
 from backfill_runner.plan import ChunkSize, DateRange, split_range
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+CHILD_USAGE = Path(__file__).with_name("child_usage.py")
 
 FULL_WINDOW = DateRange(date(2021, 10, 1), date(2024, 5, 1))
 # --tiny: the default sample week, for CI (seconds, not minutes)
@@ -49,6 +50,8 @@ class Sample:
     peak_rss_mib: float | None = None
     extrapolated: bool = False
     phases: dict[str, float] = field(default_factory=dict)
+    # the runner's peak RSS so far at the end of each phase (MiB)
+    peak_rss_by_phase: dict[str, float] = field(default_factory=dict)
     outcome: str = "done"
     # what dbt said about reusing its saved parse (the runner's log line)
     parse: str | None = None
@@ -100,23 +103,34 @@ class ChildRun:
 def _run_child(
     command: list[str], env: dict[str, str], cwd: Path = PROJECT_DIR
 ) -> ChildRun:
-    """Run a process to the end: its wall and CPU time, peak RSS and output."""
+    """Run a process to the end: its wall and CPU time, peak RSS and output.
+
+    It starts through child_usage.py, so that its peak RSS is its own and not
+    this process's (see there)."""
     started = time.perf_counter()
-    with tempfile.TemporaryFile(mode="w+") as output:
-        process = subprocess.Popen(
-            command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=cwd
+    with (
+        tempfile.TemporaryFile(mode="w+") as output,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        usage_path = Path(folder) / "usage.json"
+        launcher = [sys.executable, str(CHILD_USAGE), str(usage_path)]
+        process = subprocess.run(
+            launcher + command,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
         )
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - started
         output.seek(0)
         text = output.read()
-    if process.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(command[:4])}... exited {process.returncode}:\n{text[-3000:]}"
-        )
-    # Linux: ru_maxrss is in KiB; wait4 counts the process's waited-for children
-    return ChildRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text)
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(command[:4])}... exited {process.returncode}:\n"
+                f"{text[-3000:]}"
+            )
+        usage = json.loads(usage_path.read_text())
+    return ChildRun(wall, usage["cpu_s"], usage["peak_rss_mib"], text)
 
 
 def _union_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
@@ -352,6 +366,7 @@ def run_runner(
         invocations=round(measured["chunk_invocations"] * factor),
         peak_rss_mib=child.peak_rss_mib,
         phases=measured["phases"],
+        peak_rss_by_phase=measured.get("peak_rss_by_phase", {}),
         extrapolated=factor != 1,
         outcome=measured.get("outcome", "done"),
         parse=measured.get("parse"),

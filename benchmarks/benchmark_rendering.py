@@ -64,6 +64,26 @@ def _floor_key(key: str) -> str:
 AUDIT_PHASES = ("validate", "diff", "publish")
 
 
+def _phase_table(
+    cases: dict[str, Case], attribute: str, title: str, digits: int
+) -> list[str]:
+    """A table of one per-phase figure of each case's last run."""
+    rows = [
+        (case.label, getattr(case.samples[-1], attribute))
+        for case in cases.values()
+        if case.samples and getattr(case.samples[-1], attribute)
+    ]
+    if not rows:
+        return []
+    names = list(rows[0][1])
+    lines = ["", title, "", "| case | " + " | ".join(names) + " |"]
+    lines.append("|---|" + "---:|" * len(names))
+    for label, values in rows:
+        cells = " | ".join(_fmt(values.get(n), digits) for n in names)
+        lines.append(f"| {label} | {cells} |")
+    return lines
+
+
 def render(suite: dict[str, Any], command: str) -> str:
     cases: dict[str, Case] = suite["cases"]
     datasets: dict[int, Dataset] = suite["datasets"]
@@ -120,17 +140,20 @@ def render(suite: dict[str, Any], command: str) -> str:
         )
     scale_rows = []
     base = cases.get("runner_month_notests")
-    if base is not None and base.median("wall_s"):
+    if base is not None and base.median("wall_s") and base.median("rows"):
+        base_per_million = base.median("wall_s") / (base.median("rows") / 1e6)
         for scale in sorted(datasets):
             case = base if scale == 1 else cases.get(f"scale_{scale}")
             if case is None:
                 continue
             wall = case.median("wall_s") or 0.0
             rows = case.median("rows") or 0.0
+            per_million = wall / (rows / 1e6) if rows else None
             scale_rows.append(
                 f"| {scale}x | {datasets[scale].window.label} | {rows:,.0f} "
                 f"| {wall:.1f} | {wall / base.median('wall_s'):.2f} "
-                f"| {wall / (rows / 1e6) if rows else 0:.1f} "
+                f"| {_fmt(per_million)} "
+                f"| {_fmt(per_million / base_per_million if per_million else None, 2)} "
                 f"| {_fmt(case.median('peak_rss_mib'), 0)} |"
             )
     if scale_rows:
@@ -139,30 +162,20 @@ def render(suite: dict[str, Any], command: str) -> str:
             "Scale (runner, month chunks, per-chunk tests off; final validation on):",
             "",
             "| scale | window | summary rows | wall s | x 1x | s per M rows "
-            "| peak RSS MiB |",
-            "|---|---|---:|---:|---:|---:|---:|",
+            "| per M rows x 1x | peak RSS MiB |",
+            "|---|---|---:|---:|---:|---:|---:|---:|",
             *scale_rows,
         ]
-    phases = [
-        (case.label, case.samples[-1].phases)
-        for case in cases.values()
-        if case.samples and case.samples[-1].phases
-    ]
-    if phases:
-        names = list(phases[0][1])
-        lines += [
-            "",
-            "Runner phases (last run of each case, seconds):",
-            "",
-            "| case | " + " | ".join(names) + " |",
-            "|---|" + "---:|" * len(names),
-        ]
-        for label, values in phases:
-            lines.append(
-                f"| {label} | "
-                + " | ".join(_fmt(values.get(n), 1) for n in names)
-                + " |"
-            )
+    lines += _phase_table(
+        cases, "phases", "Runner phases (last run of each case, seconds):", 1
+    )
+    lines += _phase_table(
+        cases,
+        "peak_rss_by_phase",
+        "Runner's peak RSS so far at the end of each phase (last run of each "
+        "case, MiB; the phase where it rises reached the peak):",
+        0,
+    )
     audit = cases.get("runner_month_tests")
     if audit is not None and audit.samples:
         last = audit.samples[-1].phases

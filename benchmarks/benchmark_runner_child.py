@@ -13,6 +13,13 @@ from backfill_runner.plan import ChunkSize
 from benchmark_cases import MODEL, PROJECT_DIR, SAMPLE_START, sql_seconds
 
 
+def _peak_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def runner_child(spec: dict[str, Any]) -> int:
     """In the child process: run a backfill, timing its phases and dbt's SQL."""
     import io
@@ -49,6 +56,9 @@ def runner_child(spec: dict[str, Any]) -> int:
         manifest_reuse=spec["manifest_reuse"],
     )
     phases: dict[str, float] = {}
+    # the process's peak RSS so far (VmHWM) at the end of each phase: the phase
+    # where it rises is the one that reached it
+    peak_rss: dict[str, float] = {}
     current = {"phase": "setup"}
     sql = {"chunks": 0.0}
     calls = {"chunks": 0}
@@ -77,6 +87,7 @@ def runner_child(spec: dict[str, Any]) -> int:
                 return function(*args, **kwargs)
             finally:
                 phases[name] = time.perf_counter() - started
+                peak_rss[name] = _peak_rss_mib()
                 current["phase"] = "other"
 
         return wrapped
@@ -133,6 +144,7 @@ def runner_child(spec: dict[str, Any]) -> int:
                 "chunk_sql_s": sql["chunks"],
                 "chunk_invocations": calls["chunks"],
                 "phases": phases,
+                "peak_rss_by_phase": peak_rss,
                 "parse": session.parse_summary,
             }
         )

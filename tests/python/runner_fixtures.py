@@ -162,9 +162,12 @@ class RunnerEnv:
         return self.state / "dbt" / "duckdb" / "target" / "partial_parse.msgpack"
 
     def _start_from_saved_parse(self, extra: tuple[str, ...]) -> None:
+        # a dry run parses in a temporary folder and must leave no state folder
+        if not self.shared_parse or "--dry-run" in extra:
+            return
         saved = _SAVED_PARSES.get(self._parse_key(extra))
         file = self._saved_parse_file()
-        if self.shared_parse and saved is not None and not file.exists():
+        if saved is not None and not file.exists():
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_bytes(saved)
 

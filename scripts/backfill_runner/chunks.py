@@ -16,6 +16,7 @@ from backfill_runner.failing_rows import failing_days
 from backfill_runner.figures import (
     SummaryFigures,
     daily_summary_figures,
+    logged_daily_figures,
     logged_summary_figures,
     summary_figures,
 )
@@ -290,7 +291,10 @@ def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
             warnings_named_later=True,
             extra_vars={TEST_PERIOD_VAR: str(ChunkSize.DAY)} if tested else None,
         )
-        counts = daily_summary_figures(ctx.session, window)
+        # the post-hook's counts of each day; a query only if they did not arrive
+        counts = logged_daily_figures(invocation.range_figures, window)
+        if counts is None:
+            counts = daily_summary_figures(ctx.session, window)
         failed_days = _failing_days(ctx, blocking(verdicts))
         raise_if_interrupted()
     except KeyboardInterrupt:

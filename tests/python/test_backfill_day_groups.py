@@ -68,6 +68,14 @@ def test_a_failing_day_fails_its_group_is_named_and_the_group_is_rebuilt(
     assert second is not None
     assert [c["attempts"] for c in second["chunks"]] == [1, 1, 2, 2]
     assert {c["tested_in"] for c in second["chunks"]} == {DECEMBER, JANUARY}
+    # each day's rows, from the post-hook's figures of its group's build
+    per_day = dict(
+        fresh.query(
+            f"select cast(game_date as varchar), count(*) from {AUDIT} group by 1"
+        )
+    )
+    for chunk in second["chunks"]:
+        assert chunk["rows_written"] == per_day.get(chunk["start"], 0)
     # the grouped build writes exactly the rows of one dbt build per chunk
     assert_same_summary(fresh, reference, table=AUDIT, window=DAYS)
     assert_same_summary(fresh, reference, window=DAYS)

@@ -12,22 +12,44 @@
 {% endmacro %}
 
 
+{#- A microbatch run (the runner's day chunks) logs the figures of each day as
+    well, under "days": dbt runs the post-hook once, with the last batch, and
+    the runner records each day's rows without a query of its own. -#}
 {% macro log_range_figures(date_column='game_date') %}
     {%- if execute -%}
         {%- set range = backfill_range() -%}
+        {%- set per_day = model.get('batch') is not none -%}
         {%- set counted = run_query(
-            'select ' ~ range_figure_columns() ~ ' from ' ~ this
+            'select '
+            ~ (date_column ~ ' as figures_date, ' if per_day else '')
+            ~ range_figure_columns() ~ ' from ' ~ this
             ~ ' where ' ~ backfill_range_filter(date_column)
+            ~ (' group by 1' if per_day else '')
         ) -%}
-        {%- set row = counted.rows[0] -%}
+        {%- set names = counted.column_names | reject('equalto', 'figures_date')
+            | list -%}
         {%- set figures = {
             'start_date': range.start_date,
             'end_date': range.end_date,
             'full_refresh': true if flags.FULL_REFRESH else false,
         } -%}
-        {%- for name in counted.column_names -%}
-            {%- do figures.update({name: (row[name] or 0) | int}) -%}
+        {%- set days = {} -%}
+        {%- for name in names -%}
+            {%- do figures.update({name: 0}) -%}
         {%- endfor -%}
+        {%- for row in counted.rows -%}
+            {%- set day = {} -%}
+            {%- for name in names -%}
+                {%- do day.update({name: (row[name] or 0) | int}) -%}
+                {%- do figures.update({name: figures[name] + day[name]}) -%}
+            {%- endfor -%}
+            {%- if per_day -%}
+                {%- do days.update({(row['figures_date'] | string)[:10]: day}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if per_day -%}
+            {%- do figures.update({'days': days}) -%}
+        {%- endif -%}
         {%- do log('range figures ' ~ tojson(figures), info=false) -%}
     {%- endif -%}
 {% endmacro %}

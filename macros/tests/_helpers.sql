@@ -32,6 +32,39 @@
 {%- endmacro %}
 
 
+{#- The chunk period a test judges a row in (var backfill_test_period). The
+    runner builds many day chunks in one dbt build (their microbatch batches)
+    and runs their tests once over all of them, with this var set to day: every
+    rule that aggregates rows (a rate, a count, a key) groups by the period as
+    well, so each day gets the verdict it would get alone and a bad day cannot
+    hide inside a good month. Unset (a plain dbt build, every other step of the
+    runner) the whole scope is one period. -#}
+{% macro nba_test_period_unit() -%}
+    {%- set unit = var('backfill_test_period', none) -%}
+    {%- if unit not in [none, 'day', 'month'] -%}
+        {{ exceptions.raise_compiler_error(
+            "var backfill_test_period = '" ~ unit ~ "' is not a period: "
+            ~ "expected day or month (or leave it unset: the whole range)"
+        ) }}
+    {%- endif -%}
+    {{ return(unit) }}
+{%- endmacro %}
+
+
+{#- The period of a row, as a date: its day or the first of its month, or null
+    when the whole scope is one period (nba_test_period_unit). -#}
+{% macro nba_test_period(date_column) -%}
+    {%- set unit = nba_test_period_unit() -%}
+    {%- if unit == 'day' -%}
+        cast({{ date_column }} as date)
+    {%- elif unit == 'month' -%}
+        cast({{ month_start(date_column) }} as date)
+    {%- else -%}
+        cast(null as date)
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- The band an observed value lands in and the bound it broke, as two columns:
     band is 'error' outside [error_min, error_max], 'warn' outside
     [ok_min, ok_max], null inside the ok band; violated_bound is the bound

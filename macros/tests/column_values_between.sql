@@ -1,12 +1,13 @@
 {#- A column's values lie within [min_value, max_value] on the rows in scope
-    (NULLs are left to the null tests). One row per value outside: the row key,
-    the value and the bound it broke. -#}
+    (NULLs are left to the null tests). One row per value outside: its chunk
+    period (nba_test_period), the row key, the value and the bound it broke. -#}
 {% test column_values_between(
     model, column_name, min_value=none, max_value=none, row_condition=none,
-    key_columns=['game_id', 'player_lookup']
+    key_columns=['game_id', 'player_lookup'], date_column='game_date'
 ) %}
 
 select
+    {{ nba_test_period(date_column) }} as test_period,
     {% for column in key_columns -%}
         {{ column }},
     {% endfor -%}

@@ -1,6 +1,7 @@
 {#- NULL rate of a column within a band, overall or per group.
 
-    One row per group whose NULL rate is outside the ok band: the group, the rows
+    One row per group (and chunk period, nba_test_period) whose NULL rate is
+    outside the ok band: the period, the group, the rows
     and NULL rows counted, the observed rate, the bound it broke, its band and,
     with example_key, one NULL row's key. The failure count is the worst band
     (see nba_band_test_config), so a rate in the warn band warns and a rate past
@@ -18,6 +19,7 @@ with
 scoped as (
 
     select
+        {{ nba_test_period(date_column) }} as test_period,
         {{ nba_test_group_key(group_by, date_column) }} as group_key,
         case when {{ column_name }} is null then 1 else 0 end as is_null,
         case
@@ -32,13 +34,14 @@ scoped as (
 measured as (
 
     select
+        test_period,
         group_key,
         count(*) as rows_in_group,
         sum(is_null) as null_rows,
         sum(is_null) / count(*) as observed_null_rate,
         min(null_example) as example_null_row
     from scoped
-    group by group_key
+    group by test_period, group_key
 
 ),
 
@@ -56,6 +59,7 @@ banded as (
 
 select
     '{{ column_name }}' as column_name,
+    test_period,
     group_key,
     rows_in_group,
     null_rows,

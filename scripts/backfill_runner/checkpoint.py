@@ -63,6 +63,9 @@ class ChunkRecord:
     failed_tests: list[TestVerdict] = field(default_factory=list)
     warnings: list[TestVerdict] = field(default_factory=list)
     updated_at: str | None = None
+    # the group of day chunks whose one dbt build tested this chunk
+    # (chunks.py): its verdicts are the group's, each day judged on its own
+    tested_in: str | None = None
 
     @property
     def range(self) -> DateRange:
@@ -75,6 +78,7 @@ class ChunkRecord:
         self.attempts += 1
         self.error = None
         self.failed_tests = []
+        self.tested_in = None
 
     def to_dict(self) -> dict[str, Any]:
         # by hand: dataclasses.asdict deep-copies, half of a save with 944 chunks

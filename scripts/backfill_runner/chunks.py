@@ -4,7 +4,7 @@ week, then every chunk not done yet, in date order, checkpointed one by one."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dbt_common.events.base_types import EventMsg
 
@@ -12,13 +12,15 @@ from backfill_runner.checkpoint import ChunkRecord, ChunkStatus, RunStatus, now_
 from backfill_runner.context import RunContext
 from backfill_runner.dbt_session import Invocation
 from backfill_runner.errors import ChunkFailed, DbtError, GateFailed
+from backfill_runner.failing_rows import failing_days
 from backfill_runner.figures import (
     SummaryFigures,
     daily_summary_figures,
+    logged_daily_figures,
     logged_summary_figures,
     summary_figures,
 )
-from backfill_runner.plan import DateRange
+from backfill_runner.plan import ChunkSize, DateRange
 from backfill_runner.progress import Progress
 from backfill_runner.settings import MODEL_NAME
 from backfill_runner.signals import interrupt_requested, raise_if_interrupted
@@ -31,13 +33,25 @@ from backfill_runner.validation import (
 )
 from backfill_runner.verdicts import TestVerdict, blocking, pct, problems, summary
 
+# The var that makes the chunk tests judge each day on its own when one dbt
+# build tests many day chunks (macros/tests/_helpers.sql, nba_test_period)
+TEST_PERIOD_VAR = "backfill_test_period"
 
-def contiguous_runs(records: list[ChunkRecord]) -> list[list[ChunkRecord]]:
+
+def contiguous_runs(
+    records: list[ChunkRecord], same_month: bool = False
+) -> list[list[ChunkRecord]]:
     """Chunks in date order, split wherever one does not start the day after the
-    previous one ends (a resumed run's gaps)."""
+    previous one ends (a resumed run's gaps) and, with ``same_month``, where a
+    calendar month starts."""
     runs: list[list[ChunkRecord]] = []
     for record in records:
-        if runs and runs[-1][-1].range.end + timedelta(days=1) == record.range.start:
+        last = runs[-1][-1].range if runs else None
+        if (
+            last is not None
+            and last.end + timedelta(days=1) == record.range.start
+            and not (same_month and last.end.month != record.range.start.month)
+        ):
             runs[-1].append(record)
         else:
             runs.append([record])
@@ -98,6 +112,7 @@ def build(
     window: DateRange,
     selector: str | None,
     warnings_named_later: bool = False,
+    extra_vars: dict[str, str] | None = None,
 ) -> tuple[Invocation, list[TestVerdict]]:
     """``dbt build --selector`` over one window into the audit copy, or a plain
     ``dbt run`` of the summary without a selector (--no-chunk-tests)."""
@@ -112,9 +127,15 @@ def build(
         )
         return invocation, []
     invocation = ctx.invoke(
-        label, "build", "--selector", selector, *flags, window=window
+        label,
+        "build",
+        "--selector",
+        selector,
+        *flags,
+        window=window,
+        extra_vars=extra_vars,
     )
-    verdicts = judged(ctx, invocation, window, warnings_named_later)
+    verdicts = judged(ctx, invocation, window, warnings_named_later, extra_vars)
     announce(ctx, label, verdicts)
     return invocation, verdicts
 
@@ -153,7 +174,9 @@ def build_chunks(ctx: RunContext) -> None:
         ctx.console, len(ctx.checkpoint.chunks), ctx.checkpoint.chunks_done
     )
     if ctx.microbatch:
-        for run in contiguous_runs(todo):
+        # with per-chunk tests, a group of day chunks is at most a month: its
+        # tests run once over it, and a failure or a crash rebuilds it whole
+        for run in contiguous_runs(todo, same_month=ctx.options.chunk_tests):
             _batch_run(ctx, run, progress)
     else:
         for record in todo:
@@ -213,17 +236,23 @@ def _chunk(ctx: RunContext, record: ChunkRecord, progress: Progress) -> None:
 
 
 def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) -> None:
-    """Consecutive chunks (days or months) as the batches of one microbatch
-    ``dbt run``, one batch per chunk.
+    """Consecutive chunks (days or months) as the batches of one microbatch dbt
+    invocation, one batch per chunk.
 
-    dbt reports each batch as it ends; the checkpoint records it at once, so a
-    crash loses at most the batch being written, as with one invocation per
-    chunk. The rows of each day are counted in one query after the run. A batch
-    that dbt reports failed after a signal arrived was cut short by it: it is
-    recorded interrupted, never failed.
+    Without per-chunk tests it is a ``dbt run``: dbt reports each batch as it
+    ends and the checkpoint records it done at once, so a crash loses at most
+    the batch being written. With them (day chunks, a group of at most a
+    month) it is a ``dbt build --selector backfill_chunk``: the batches build
+    the days, then the chunk tests run once over the group, each day judged on
+    its own (var backfill_test_period: day); a day is done only when its
+    group's tests passed (_judge_group). The rows of each day are counted in
+    one query after the run. A batch that dbt reports failed after a signal
+    arrived was cut short by it: it is recorded interrupted, never failed.
     """
     assert ctx.checkpoint is not None
+    tested = ctx.options.chunk_tests
     window = DateRange(records[0].range.start, records[-1].range.end)
+    label = f"chunks {window.label}"
     for record in records:
         record.start_attempt()
     ctx.save()
@@ -239,25 +268,42 @@ def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
         failed = str(message.data.status) in ("error", "skipped")
         if failed and interrupt_requested():
             return  # left running; mark_interrupted records it
-        record.status = ChunkStatus.FAILED if failed else ChunkStatus.DONE
         record.duration_s = round(float(message.data.execution_time), 3)
         record.updated_at = now_iso()
         if failed:
+            record.status = ChunkStatus.FAILED
             record.error = f"batch {record.range.label}: {message.data.status}"
+        elif tested:
+            return  # built, not yet tested: still running
+        else:
+            record.status = ChunkStatus.DONE
         ctx.save()
         if not failed:
             progress.finished(record.range, None, "", record.duration_s)
 
     ctx.session.listeners.append(on_event)
     try:
-        invocation, _ = build(ctx, f"chunks {window.label}", window, None)
-        counts = daily_summary_figures(ctx.session, window)
+        invocation, verdicts = build(
+            ctx,
+            label,
+            window,
+            CHUNK_SELECTOR if tested else None,
+            warnings_named_later=True,
+            extra_vars={TEST_PERIOD_VAR: str(ChunkSize.DAY)} if tested else None,
+        )
+        # the post-hook's counts of each day; a query only if they did not arrive
+        counts = logged_daily_figures(invocation.range_figures, window)
+        if counts is None:
+            counts = daily_summary_figures(ctx.session, window)
+        failed_days = _failing_days(ctx, blocking(verdicts))
         raise_if_interrupted()
     except KeyboardInterrupt:
         ctx.mark_interrupted()
         raise
     finally:
         ctx.session.listeners.remove(on_event)
+    if tested:
+        _judge_group(ctx, label, records, invocation, verdicts, failed_days)
     for record in records:
         if record.status is ChunkStatus.RUNNING:  # dbt never reported it
             record.status = ChunkStatus.FAILED
@@ -268,13 +314,78 @@ def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
             )
             record.rows_written = figures.rows
             record.minutes_null_rate = figures.null_rate
-            progress.counted(figures.rows)
+            if tested:  # done only now, after its group's tests
+                progress.finished(
+                    record.range,
+                    figures.rows,
+                    pct(figures.null_rate),
+                    record.duration_s or 0.0,
+                )
+            else:
+                progress.counted(figures.rows)
     failed = [r for r in records if r.status is ChunkStatus.FAILED]
     if failed:
         ctx.checkpoint.status = RunStatus.FAILED
     ctx.save()
     if failed:
+        first = next((r for r in failed if r.failed_tests), failed[0])
         raise ChunkFailed(
-            f"{len(failed)} chunk(s) failed, first {failed[0].range.label}: "
-            f"{failed[0].error}"
+            f"{len(failed)} chunk(s) failed, first {first.range.label}: {first.error}"
+        )
+
+
+def _failing_days(
+    ctx: RunContext, failed: list[TestVerdict]
+) -> dict[str, list[date] | None]:
+    """The days each failing test's stored rows name (None: they name none)."""
+    return {v.name: failing_days(ctx.session, v) for v in failed}
+
+
+def _judge_group(
+    ctx: RunContext,
+    label: str,
+    records: list[ChunkRecord],
+    invocation: Invocation,
+    verdicts: list[TestVerdict],
+    failed_days: dict[str, list[date] | None],
+) -> None:
+    """The verdict of a group of day chunks, from its dbt build: every day is
+    done when every batch was built and no chunk test blocked; otherwise no day
+    of the group is done (a resume rebuilds the group), each failing test is
+    recorded on the days its failing rows name (on every day when they name
+    none), and the error of every day names the failing days."""
+    failed = blocking(verdicts)
+    warnings = [v for v in problems(verdicts) if v.status == "warn"]
+    for record in records:
+        record.invocation_id = invocation.invocation_id
+        record.tested_in = label
+        record.warnings = warnings
+    if invocation.success and not failed:
+        for record in records:
+            if record.status is ChunkStatus.RUNNING:
+                record.status = ChunkStatus.DONE
+                record.updated_at = now_iso()
+        return
+    named = sorted({day for days in failed_days.values() for day in days or []})
+    where = (
+        "failing days " + ", ".join(day.isoformat() for day in named)
+        if named
+        else "no failing day named by the rows"
+    )
+    error = f"{build_error(label, invocation, failed)} ({where})"
+    for record in records:
+        record.failed_tests = [
+            v
+            for v in failed
+            if failed_days.get(v.name) is None
+            or any(record.range.includes(day) for day in failed_days[v.name] or [])
+        ]
+        if record.status is ChunkStatus.FAILED and not failed:
+            continue  # its own batch failed: keep dbt's word for it
+        record.status = ChunkStatus.FAILED
+        record.updated_at = now_iso()
+        record.error = (
+            error
+            if record.failed_tests or not failed
+            else f"not done, its group failed: {error}"
         )

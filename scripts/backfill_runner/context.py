@@ -75,14 +75,15 @@ class RunContext:
             "stage_upstream": self.options.stage_upstream and not self.options.dry_run,
             "backfill_audit": audit,
         }
-        if (
-            self.options.chunk_size in (ChunkSize.DAY, ChunkSize.MONTH)
-            and not self.options.chunk_tests
-            and self.options.stage_upstream
+        size = self.options.chunk_size
+        if self.options.stage_upstream and (
+            size is ChunkSize.DAY
+            or (size is ChunkSize.MONTH and not self.options.chunk_tests)
         ):
             # the model turns microbatch, a batch per chunk, where its engine's
-            # strategy allows it (dbt has no week batches)
-            base_vars["backfill_batch_size"] = str(self.options.chunk_size)
+            # strategy allows it (dbt has no week batches); day chunks with
+            # per-chunk tests too, their tests run per group (chunks.py)
+            base_vars["backfill_batch_size"] = str(size)
         self.session.base_vars = base_vars
         self.session.parse()
         self.console.info(self.session.parse_summary)
@@ -123,8 +124,15 @@ class RunContext:
             self.store.path.unlink()
             self.console.info(f"--no-resume: discarded {self.store.path}")
 
-    def invoke(self, what: str, *args: str, window: DateRange) -> Invocation:
-        """One dbt command, retried with backoff only on transient errors.
+    def invoke(
+        self,
+        what: str,
+        *args: str,
+        window: DateRange,
+        extra_vars: dict[str, str] | None = None,
+    ) -> Invocation:
+        """One dbt command over a window (its vars, and ``extra_vars``), retried
+        with backoff only on transient errors.
 
         A signal that arrived during the call interrupts the run, whatever dbt
         returned (signals.py).
@@ -132,7 +140,9 @@ class RunContext:
         attempt = 0
         while True:
             attempt += 1
-            invocation = self.session.invoke(*args, dbt_vars=window.as_vars())
+            invocation = self.session.invoke(
+                *args, dbt_vars={**window.as_vars(), **(extra_vars or {})}
+            )
             raise_if_interrupted()
             if invocation.success or not invocation.transient:
                 return invocation

@@ -11,6 +11,7 @@ re-implements a test; a passing run pays nothing for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from backfill_runner.dbt_session import DbtSession
@@ -43,8 +44,10 @@ def name_failing_rows(
     verdicts: Sequence[TestVerdict],
     window: DateRange,
     store: bool = True,
+    extra_vars: dict[str, str] | None = None,
 ) -> None:
-    """Fill in stored_in and rows of every failing or warning data test."""
+    """Fill in stored_in and rows of every failing or warning data test, run
+    with the same vars as the step that judged it (``extra_vars``)."""
     wanted = {v.name: v for v in verdicts if v.status in ("fail", "warn")}
     if not wanted:
         return
@@ -53,7 +56,7 @@ def name_failing_rows(
         "--select",
         *sorted(wanted),
         *(["--store-failures"] if store else []),
-        dbt_vars=window.as_vars(),
+        dbt_vars={**window.as_vars(), **(extra_vars or {})},
     )
     for node in invocation.nodes:
         verdict = wanted.get(node.name)
@@ -64,3 +67,28 @@ def name_failing_rows(
             verdict.rows = _first_rows(session, f"select * from {node.relation_name}")
         elif node.compiled_code:
             verdict.rows = _first_rows(session, node.compiled_code)
+
+
+# The column that names the day of a failing row: the chunk period a grouped
+# test judged it in (macros/tests/_helpers.sql, nba_test_period), else the
+# row's own date (a row-level test), else the empty day of no_in_season_gap.
+DAY_COLUMNS = ("test_period", "game_date", "period_start")
+
+
+def failing_days(session: DbtSession, verdict: TestVerdict) -> list[date] | None:
+    """Every day the stored failing rows of a test name, or None when its rows
+    name no day (or were not stored)."""
+    if not verdict.stored_in or not verdict.rows:
+        return None
+    column = next((c for c in DAY_COLUMNS if c in verdict.rows[0]), None)
+    if column is None:
+        return None
+    try:
+        rows = session.query(
+            f"select distinct {column} as day from {verdict.stored_in} "
+            f"where {column} is not null order by 1"
+        )
+    except DbtError:
+        return None  # the test's verdict stands; only the naming is lost
+    days = [date.fromisoformat(str(row["day"])[:10]) for row in rows]
+    return days or None

@@ -124,6 +124,23 @@ def logged_summary_figures(
     return None
 
 
+def logged_daily_figures(
+    logged: list[dict[str, Any]], window: DateRange
+) -> dict[date, SummaryFigures] | None:
+    """Each day's counts, as a microbatch run's post-hook logged them for
+    exactly this range (macros/runner/log_range_figures.sql), if it did."""
+    for figures in reversed(logged):
+        if (figures.get("start_date"), figures.get("end_date")) == (
+            window.start.isoformat(),
+            window.end.isoformat(),
+        ) and isinstance(figures.get("days"), dict):
+            return {
+                date.fromisoformat(day): SummaryFigures.from_counts(counts)
+                for day, counts in figures["days"].items()
+            }
+    return None
+
+
 def summary_figures(session: DbtSession, window: DateRange) -> SummaryFigures:
     """Counts over a range; all zero with table_exists false before the first run."""
     sql = f"""

@@ -170,11 +170,21 @@ def _report(
     acknowledged = read_acknowledged_defects(ctx.session, verdicts)
     for line in console_lines(acknowledged):
         ctx.console.info(line)
-    chunk_steps = [
-        (f"chunk {chunk.range.label}", verdict)
-        for chunk in ctx.checkpoint.chunks
-        for verdict in [*chunk.failed_tests, *chunk.warnings]
-    ]
+    # a group of day chunks tested at once (chunks.py) reports its warnings
+    # once, under the group's label; a failing test under each day it names
+    chunk_steps = list(
+        {
+            (label, verdict.name, verdict.status): (label, verdict)
+            for chunk in ctx.checkpoint.chunks
+            for verdict, label in [
+                *((v, f"chunk {chunk.range.label}") for v in chunk.failed_tests),
+                *(
+                    (v, chunk.tested_in or f"chunk {chunk.range.label}")
+                    for v in chunk.warnings
+                ),
+            ]
+        }.values()
+    )
     write_report(
         ReportInput(
             target=ctx.options.target,

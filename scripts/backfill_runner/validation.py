@@ -55,8 +55,10 @@ def judged(
     invocation: Invocation,
     window: DateRange,
     warnings_named_later: bool = False,
+    extra_vars: dict[str, str] | None = None,
 ) -> list[TestVerdict]:
-    """The invocation's test verdicts, with the failing rows named.
+    """The invocation's test verdicts, with the failing rows named (by the
+    tests run again with the invocation's vars, ``extra_vars`` included).
 
     With ``warnings_named_later`` (a chunk) warnings alone are not run again
     with --store-failures: each is a test the final validation runs over the
@@ -66,7 +68,9 @@ def judged(
         for verdict in problems(verdicts):
             verdict.rows_named_in = ROWS_IN_FINAL_VALIDATION
         return verdicts
-    name_failing_rows(ctx.session, verdicts, window, store=ctx.store_failures)
+    name_failing_rows(
+        ctx.session, verdicts, window, store=ctx.store_failures, extra_vars=extra_vars
+    )
     return verdicts
 
 

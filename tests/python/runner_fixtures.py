@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import chdir, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,15 @@ PROBE_ENV = "BACKFILL_PROBE_FAIL_DATE"
 # day chunks without per-chunk tests: one dbt microbatch run on DuckDB
 MICROBATCH = ("--chunk-size", "day", "--no-chunk-tests", "--skip-sample")
 PROBE_TEST = "zz_backfill_runner_probe"
+# The runner's options that change the vars it parses with (RunContext.connect):
+# runs that share these, and the project, can share one saved parse. A run
+# whose parse differs anyway (a probe date, other vars) makes dbt parse in full:
+# the key only decides which saved parse a run starts from.
+PARSE_OPTIONS = frozenset(
+    {"--chunk-size", "day", "month", "--no-chunk-tests", "--no-stage-upstream"}
+)
+# (project, parse options) -> the partial_parse.msgpack of the first such run
+_SAVED_PARSES: dict[tuple[str, frozenset[str]], bytes] = {}
 
 # A real singular dbt test, added to the project copy only: it fails on every
 # summary row of the date in $BACKFILL_PROBE_FAIL_DATE, if that date is in range.
@@ -80,13 +90,21 @@ def runner_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @dataclass
 class RunnerEnv:
-    """One DuckDB file with its own state and report folders."""
+    """One DuckDB file with its own state and report folders.
+
+    With ``shared_parse`` the runner runs in the file's folder with
+    ``NBA_DUCKDB_PATH`` relative to it, so every env's profile is the same to
+    dbt (its saved-parse check hashes the connection's path), and the state
+    folder starts with the saved parse of an earlier run with the same project
+    and parse options: dbt reuses it instead of a full parse of 5-10 s.
+    """
 
     project: Path
     profiles: Path
     db: Path
     state: Path
     reports: Path
+    shared_parse: bool = True
 
     def argv(self, *extra: str, start: str = START, end: str = END) -> list[str]:
         return [
@@ -103,20 +121,60 @@ class RunnerEnv:
     def run(self, *extra: str, **window: str) -> tuple[int, str]:
         """The runner in this process, as the CLI calls it; (exit code, output)."""
         output = io.StringIO()
-        with duckdb_path_set(self.db):
+        self._start_from_saved_parse(extra)
+        with self._duckdb_path():
             code = main(self.argv(*extra, **window), console=Console(stream=output))
+        self._save_parse(extra)
         return code, output.getvalue()
 
     def spawn(self, *extra: str, log: Path, **window: str) -> subprocess.Popen[bytes]:
         """The runner as a real process, the way an engineer starts it."""
-        env = {**os.environ, "NBA_DUCKDB_PATH": str(self.db)}
+        self._start_from_saved_parse(extra)
+        path = self.db.name if self.shared_parse else str(self.db)
+        env = {**os.environ, "NBA_DUCKDB_PATH": path}
         with log.open("wb") as handle:
             return subprocess.Popen(
                 [sys.executable, str(BACKFILL), *self.argv(*extra, **window)],
                 stdout=handle,
                 stderr=subprocess.STDOUT,
                 env=env,
+                cwd=self.db.parent,
             )
+
+    @contextmanager
+    def _duckdb_path(self) -> Iterator[None]:
+        if not self.shared_parse:
+            with duckdb_path_set(self.db):
+                yield
+            return
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        # dbt-duckdb keeps one environment per process while the profile's
+        # credentials stay equal, and a relative path is equal for every env
+        DuckDBConnectionManager.close_all_connections()
+        with chdir(self.db.parent), duckdb_path_set(Path(self.db.name)):
+            yield
+
+    def _parse_key(self, extra: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+        return str(self.project), frozenset(PARSE_OPTIONS.intersection(extra))
+
+    def _saved_parse_file(self) -> Path:
+        return self.state / "dbt" / "duckdb" / "target" / "partial_parse.msgpack"
+
+    def _start_from_saved_parse(self, extra: tuple[str, ...]) -> None:
+        # a dry run parses in a temporary folder and must leave no state folder
+        if not self.shared_parse or "--dry-run" in extra:
+            return
+        saved = _SAVED_PARSES.get(self._parse_key(extra))
+        file = self._saved_parse_file()
+        if saved is not None and not file.exists():
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(saved)
+
+    def _save_parse(self, extra: tuple[str, ...]) -> None:
+        file = self._saved_parse_file()
+        if self.shared_parse and file.exists():
+            _SAVED_PARSES.setdefault(self._parse_key(extra), file.read_bytes())
 
     def checkpoint(self) -> dict[str, Any] | None:
         files = sorted(self.state.glob("checkpoints/*/*/*.json"))
@@ -138,14 +196,22 @@ class RunnerEnv:
         return len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
-def make_env(base: Path, db_source: Path, project: Path, profiles: Path) -> RunnerEnv:
+def make_env(
+    base: Path,
+    db_source: Path,
+    project: Path,
+    profiles: Path,
+    shared_parse: bool = True,
+) -> RunnerEnv:
     base.mkdir(parents=True, exist_ok=True)
     db = base / "nba.duckdb"
     # fold the write-ahead log of a file written in this process into the file
     with duckdb.connect(str(db_source)) as connection:
         connection.execute("checkpoint")
     shutil.copy(db_source, db)
-    return RunnerEnv(project, profiles, db, base / "state", base / "reports")
+    return RunnerEnv(
+        project, profiles, db, base / "state", base / "reports", shared_parse
+    )
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,11 @@ def written(env: RunnerEnv) -> list[Path]:
 def runner(
     tmp_path: Path, raw_db_template: Path, profiles_dir: Path
 ) -> Iterator[RunnerEnv]:
-    yield make_env(tmp_path, raw_db_template, PROJECT_DIR, profiles_dir)
+    # no saved parse laid in: these tests check that a refused run leaves no
+    # state folder behind
+    yield make_env(
+        tmp_path, raw_db_template, PROJECT_DIR, profiles_dir, shared_parse=False
+    )
 
 
 def _six_active_players(runner: RunnerEnv) -> tuple[str, list[str]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from backfill_runner.figures import MonthFigures, SummaryFigures
+from backfill_runner.figures import MonthFigures, SummaryFigures, logged_daily_figures
+from backfill_runner.plan import DateRange
 from backfill_runner.report import Rollup
 
 
@@ -31,3 +32,37 @@ def test_a_season_rollup_sums_its_months() -> None:
     assert (season.summary_rows, season.null_rows) == (300, 120)
     assert (season.active_rows, season.active_null_rows) == (180, 1)
     assert (season.raw_bdl_rows, season.compared_bdl_rows) == (270, 250)
+
+
+def test_the_day_figures_a_microbatch_post_hook_logged_for_the_range() -> None:
+    counts = {
+        "summary_rows": 10,
+        "null_rows": 4,
+        "active_rows": 6,
+        "active_null_rows": 1,
+    }
+    january = DateRange(date(2022, 1, 1), date(2022, 1, 2))
+    logged = [
+        # the range's total only (not a microbatch run), then another range
+        {"start_date": "2022-01-01", "end_date": "2022-01-02", **counts},
+        {
+            "start_date": "2021-12-30",
+            "end_date": "2021-12-31",
+            **counts,
+            "days": {"2021-12-30": counts},
+        },
+    ]
+    assert logged_daily_figures(logged, january) is None
+    logged.append(
+        {
+            "start_date": "2022-01-01",
+            "end_date": "2022-01-02",
+            **counts,
+            "days": {"2022-01-02": counts},
+        }
+    )
+    assert logged_daily_figures(logged, january) == {
+        date(2022, 1, 2): SummaryFigures(
+            True, rows=10, null_rows=4, active_rows=6, active_null_rows=1
+        )
+    }

@@ -37,12 +37,20 @@ from runner_fixtures import (
 )
 
 GAMEBOOK = "nba_raw.nbac_gamebook_player_stats"
-PART = f"game_date between '{SUB['start']}' and '{SUB['end']}'"
 
 
-def _incident(env: RunnerEnv) -> None:
-    """The incident: minutes lost on every live row of SUB."""
-    env.execute(f"update {SUMMARY} set minutes_played = null where {PART}")
+def _between(window: dict[str, str]) -> str:
+    return f"game_date between '{window['start']}' and '{window['end']}'"
+
+
+PART = _between(SUB)
+# The publish tests: one chunk is enough to plan, publish and roll back a range.
+PUBLISHED = _between(ONE_CHUNK)
+
+
+def _incident(env: RunnerEnv, where: str = PART) -> None:
+    """The incident: minutes lost on every live row of SUB (or of where)."""
+    env.execute(f"update {SUMMARY} set minutes_played = null where {where}")
 
 
 def _kill_9_at(env: RunnerEnv, log: Path, moment: str) -> None:
@@ -631,15 +639,17 @@ def test_plan_then_publish_only_then_rollback_restores_the_replaced_rows(
     reference: RunnerEnv, tmp_path: Path
 ) -> None:
     env = copy_env(reference, tmp_path)
-    _incident(env)
+    _incident(env, PUBLISHED)
     env.execute(f"create table main.earlier as select * from {SUMMARY}")
     earlier = env.table_hash()
 
-    code, output = env.run("--skip-sample", "--no-publish", **SUB)
+    code, output = env.run("--skip-sample", "--no-publish", **ONE_CHUNK)
     assert code == 0, output
     assert env.table_hash() == earlier  # a plan publishes nothing
     data, _, _ = env.report()
-    played = env.query(f"select count(*) from {SUMMARY} where {PART} and is_active")
+    played = env.query(
+        f"select count(*) from {SUMMARY} where {PUBLISHED} and is_active"
+    )
     assert data["diff"]["changed_columns"]["minutes_played"] == played[0][0]
     assert (
         data["diff"]["null_rate_before" if False else "live_minutes_null"]
@@ -648,7 +658,7 @@ def test_plan_then_publish_only_then_rollback_restores_the_replaced_rows(
     planned = env.checkpoint()
     assert planned is not None and planned["status"] == "audited"
 
-    code, output = env.run("--skip-sample", "--publish-only", **SUB)
+    code, output = env.run("--skip-sample", "--publish-only", **ONE_CHUNK)
     assert code == 0, output
     assert "published" in output
     published = env.checkpoint()
@@ -661,17 +671,17 @@ def test_plan_then_publish_only_then_rollback_restores_the_replaced_rows(
     (log_row,) = env.query(
         "select start_date, end_date, rows_published, rows_replaced, "
         "raw_loaded_at is not null, rolled_back_at from "
-        f"nba_analytics.backfill_publishes where start_date = '{SUB['start']}'"
+        f"nba_analytics.backfill_publishes where start_date = '{ONE_CHUNK['start']}'"
     )
-    assert [str(v) for v in log_row[:2]] == [SUB["start"], SUB["end"]]
+    assert [str(v) for v in log_row[:2]] == [ONE_CHUNK["start"], ONE_CHUNK["end"]]
     assert log_row[2] == log_row[3] and log_row[4] is True and log_row[5] is None
 
-    code, output = env.run("--rollback", **SUB)
+    code, output = env.run("--rollback", **ONE_CHUNK)
     assert code == 0, output
     assert env.table_hash() == earlier
     assert env.query(
         "select rolled_back_at is not null from nba_analytics.backfill_publishes "
-        f"where start_date = '{SUB['start']}'"
+        f"where start_date = '{ONE_CHUNK['start']}'"
     ) == [(True,)]
     checkpoint = env.checkpoint()
     assert checkpoint is not None and checkpoint["status"] == "rolled_back"
@@ -681,15 +691,15 @@ def test_publish_only_refuses_a_range_whose_raw_data_or_audit_copy_changed(
     reference: RunnerEnv, tmp_path: Path
 ) -> None:
     env = copy_env(reference, tmp_path)
-    code, output = env.run("--skip-sample", "--no-publish", **SUB)
+    code, output = env.run("--skip-sample", "--no-publish", **ONE_CHUNK)
     assert code == 0, output
     env.execute(
         f"update {BDL} set processed_at = processed_at + interval 1 day "
-        f"where {PART} and player_lookup = (select min(player_lookup) from {BDL} "
-        f"where {PART})"
+        f"where {PUBLISHED} and player_lookup = (select min(player_lookup) from {BDL} "
+        f"where {PUBLISHED})"
     )
     live = env.table_hash()
-    code, output = env.run("--skip-sample", "--publish-only", **SUB)
+    code, output = env.run("--skip-sample", "--publish-only", **ONE_CHUNK)
     assert code == 1
     assert "raw data of" in output and "changed since it was audited" in output
     assert "--no-resume" in output
@@ -699,15 +709,15 @@ def test_publish_only_refuses_a_range_whose_raw_data_or_audit_copy_changed(
     # another run over an overlapping range would)
     env.execute(
         f"update {BDL} set processed_at = processed_at - interval 1 day "
-        f"where {PART} and player_lookup = (select min(player_lookup) from {BDL} "
-        f"where {PART})"
+        f"where {PUBLISHED} and player_lookup = (select min(player_lookup) from {BDL} "
+        f"where {PUBLISHED})"
     )
     env.execute(
         f"update {AUDIT} set data_hash = md5(data_hash) where game_date = '2022-01-10'"
     )
-    code, output = env.run("--skip-sample", "--publish-only", **SUB)
+    code, output = env.run("--skip-sample", "--publish-only", **ONE_CHUNK)
     assert code == 1
-    assert "the audit copy of 2022-01-03..2022-01-20 changed" in output
+    assert "the audit copy of 2022-01-10..2022-01-16 changed" in output
     assert env.table_hash() == live
 
 

@@ -16,6 +16,7 @@ from built_project import (
     BuiltProject,
     DbtHarness,
     break_and_test,
+    statuses,
 )
 
 # --------------------------------------------------------------------------- clean
@@ -208,6 +209,50 @@ def test_null_band_warns_then_errors(broken: DbtHarness) -> None:
         "pgs_minutes_null_by_month": "fail",
         "assert_minutes_null_count_matches_raw": "fail",
     }
+
+
+def test_a_day_past_the_played_minutes_ceiling_fails_inside_a_clean_month(
+    broken: DbtHarness,
+) -> None:
+    """The runner tests a month of day chunks in one dbt build with var
+    backfill_test_period: day; each day keeps the verdict it gets alone."""
+    month = {"start_date": "2022-01-01", "end_date": "2022-01-20"}
+    day = "2022-01-12"
+    # two active players of one day lose their minutes
+    broken.execute(
+        f"update {SUMMARY} set minutes_played = null where (game_id, player_lookup) "
+        f"in (select game_id, player_lookup from {SUMMARY} where is_active and "
+        f"game_date = '{day}' order by all limit 2)"
+    )
+    rates = broken.query(
+        "select avg(case when minutes_played is null then 1.0 else 0 end) "
+        f"filter (where game_date = '{day}'), "
+        "avg(case when minutes_played is null then 1.0 else 0 end) "
+        f"from {SUMMARY} where is_active and game_date between "
+        f"'{month['start_date']}' and '{month['end_date']}'"
+    )[0]
+    # the day is past the 0.5% ceiling, the month as a whole inside it
+    assert rates[0] > 0.005 > rates[1], rates
+    test = ["pgs_played_has_minutes"]
+    whole = break_and_test(broken, [], test, dbt_vars=month)
+    assert whole == {"pgs_played_has_minutes": "pass"}
+
+    per_day = broken.invoke(
+        "test",
+        "--select",
+        *test,
+        "--store-failures",
+        dbt_vars={**month, "backfill_test_period": "day"},
+    )
+    assert statuses(per_day) == {"pgs_played_has_minutes": "fail"}
+    (stored,) = [
+        r.node.relation_name
+        for r in per_day.result.results
+        if r.node.resource_type == "test"
+    ]
+    # the failing row names the day
+    named = broken.query(f"select cast(test_period as varchar) from {stored}")
+    assert named == [(day,)]
 
 
 def test_volume_and_coverage_warn_on_lost_rows(broken: DbtHarness) -> None:

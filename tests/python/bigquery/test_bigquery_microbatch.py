@@ -56,6 +56,18 @@ def log_size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+def backfill_logged(project: EmulatorProject, what: str, *args: str) -> str:
+    """The runner over WINDOW (chunk size and options in args), checked to end
+    well; the dbt log it wrote."""
+    log = runner_dbt_log(project)
+    logged_before = log_size(log)
+    run = project.run_backfill(WINDOW, *args)
+    assert_runner_ok(run, what)
+    with log.open("rb") as text:
+        text.seek(logged_before)
+        return text.read().decode(errors="replace")
+
+
 def run_window_as_microbatch(
     runner: EmulatorProject,
     batches: int,
@@ -88,15 +100,14 @@ def test_month_microbatch_backfill_equals_sequential_chunks(
 ) -> None:
     """Month chunks as one microbatch run (concurrent batches on) give exactly
     the rows of the same chunks built one dbt invocation each."""
-    log = runner_dbt_log(project)
-    logged_before = log_size(log)
-    as_batches = project.run_backfill(
-        WINDOW, "month", "--no-chunk-tests", "--skip-sample", "--no-publish"
+    logged = backfill_logged(
+        project,
+        "month chunks as microbatch batches",
+        "month",
+        "--no-chunk-tests",
+        "--skip-sample",
+        "--no-publish",
     )
-    assert_runner_ok(as_batches, "month chunks as microbatch batches")
-    with log.open("rb") as text:
-        text.seek(logged_before)
-        logged = text.read().decode(errors="replace")
     # one invocation, its batches the two chunks
     assert "Batch 1 of 2" in logged and "Batch 2 of 2" in logged, logged[-2000:]
     assert chunk_states(project, WINDOW) == [
@@ -250,3 +261,47 @@ def test_day_batches_run_concurrently_and_equal_sequential_batches(
     # between them concurrently
     assert len(schedule.concurrent()) == 2, schedule.messages
     assert audit_rows(project, WINDOW) == one_by_one
+
+
+def test_day_chunks_with_tests_build_each_month_group_in_one_invocation(
+    project: EmulatorProject, tmp_path: Path
+) -> None:
+    """Day chunks with per-chunk tests: each month's days are the batches of one
+    ``dbt build --selector backfill_chunk`` whose chunk tests judge each day on
+    its own (backfill_test_period); the rows equal one dbt run of the range."""
+    logged = backfill_logged(
+        project,
+        "day chunks with per-chunk tests",
+        "day",
+        "--skip-sample",
+        "--no-publish",
+        "--no-resume",
+    )
+    # two groups, December's two days and January's, each one build of two
+    assert len(re.findall(r"Batch [12] of 2 OK", logged)) == 4, logged[-2000:]
+    checkpoint = project.checkpoint(WINDOW)
+    assert [
+        (c["start"], c["status"], c["tested_in"]) for c in checkpoint["chunks"]
+    ] == [
+        ("2021-12-30", "done", "chunks 2021-12-30..2021-12-31"),
+        ("2021-12-31", "done", "chunks 2021-12-30..2021-12-31"),
+        ("2022-01-01", "done", "chunks 2022-01-01..2022-01-02"),
+        ("2022-01-02", "done", "chunks 2022-01-01..2022-01-02"),
+    ]
+    built = audit_rows(project, WINDOW)
+    assert built
+
+    plain = EmulatorProject(project.emulator, tmp_path)
+    plain.parse(dbt_vars={"stage_upstream": True, "backfill_audit": True})
+    plain.execute(
+        f"merge `{plain.summary_table_id()}` as row_ using (select 1) on false "
+        f"when not matched by source and row_.{WINDOW.between()} then delete"
+    )
+    result = plain.dbt(
+        "run",
+        "--select",
+        SUMMARY_MODEL,
+        dbt_vars={"stage_upstream": True, "backfill_audit": True, **WINDOW.as_vars()},
+    )
+    assert result.success, node_failures(result)
+    assert audit_rows(project, WINDOW) == built

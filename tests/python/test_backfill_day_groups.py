@@ -1,0 +1,111 @@
+"""Day chunks with per-chunk tests: the days of a month are the batches of one
+microbatch ``dbt build --selector backfill_chunk`` and its chunk tests run once
+over them, each day judged on its own (var backfill_test_period). A day is done
+only after its group's tests passed: a failed group and a group cut short by a
+signal are rebuilt whole on resume, and end with the rows of the reference run.
+"""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+from runner_fixtures import (
+    AUDIT,
+    PROBE_ENV,
+    PROBE_TEST,
+    RunnerEnv,
+    assert_same_summary,
+    chunks_done,
+    wait_for,
+)
+
+# two groups: the last two days of December, the first two of January
+DAYS = {"start": "2021-12-30", "end": "2022-01-02"}
+DAY_CHUNKS = ("--chunk-size", "day", "--skip-sample")
+DECEMBER = "chunks 2021-12-30..2021-12-31"
+JANUARY = "chunks 2022-01-01..2022-01-02"
+
+
+def test_a_failing_day_fails_its_group_is_named_and_the_group_is_rebuilt(
+    fresh: RunnerEnv, reference: RunnerEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PROBE_ENV, "2022-01-02")
+
+    code, output = fresh.run(*DAY_CHUNKS, **DAYS)
+
+    assert code == 1, output
+    assert f"dbt test {PROBE_TEST} fail" in output
+    assert "(failing days 2022-01-02)" in output
+    first = fresh.checkpoint()
+    assert first is not None and first["status"] == "failed"
+    chunks = {c["start"]: c for c in first["chunks"]}
+    # December's group passed its tests: done, tested by its own build
+    for day in ("2021-12-30", "2021-12-31"):
+        assert chunks[day]["status"] == "done"
+        assert chunks[day]["tested_in"] == DECEMBER
+    # January's group is not done: the named day carries the failing test,
+    # the other day of the group is failed with it, not judged clean
+    assert chunks["2022-01-02"]["status"] == "failed"
+    assert [v["name"] for v in chunks["2022-01-02"]["failed_tests"]] == [PROBE_TEST]
+    assert chunks["2022-01-01"]["status"] == "failed"
+    assert chunks["2022-01-01"]["failed_tests"] == []
+    assert "its group failed" in chunks["2022-01-01"]["error"]
+    # the group's tests judged each day (var backfill_test_period: day), as
+    # compiled by the group's build, the last to compile them in this run
+    (compiled,) = fresh.state.glob(
+        "dbt/*/target/compiled/**/pgs_played_has_minutes.sql"
+    )
+    assert "cast(game_date as date) as test_period" in compiled.read_text()
+
+    monkeypatch.delenv(PROBE_ENV)
+    code, output = fresh.run(*DAY_CHUNKS, **DAYS)
+
+    assert code == 0, output
+    assert "resuming: 2/4 chunks done; rebuilding 2 in date order" in output
+    second = fresh.checkpoint()
+    assert second is not None
+    assert [c["attempts"] for c in second["chunks"]] == [1, 1, 2, 2]
+    assert {c["tested_in"] for c in second["chunks"]} == {DECEMBER, JANUARY}
+    # each day's rows, from the post-hook's figures of its group's build
+    per_day = dict(
+        fresh.query(
+            f"select cast(game_date as varchar), count(*) from {AUDIT} group by 1"
+        )
+    )
+    for chunk in second["chunks"]:
+        assert chunk["rows_written"] == per_day.get(chunk["start"], 0)
+    # the grouped build writes exactly the rows of one dbt build per chunk
+    assert_same_summary(fresh, reference, table=AUDIT, window=DAYS)
+    assert_same_summary(fresh, reference, window=DAYS)
+
+
+def test_sigterm_mid_group_leaves_no_untested_day_done_and_a_rerun_resumes(
+    fresh: RunnerEnv, reference: RunnerEnv, tmp_path: Path
+) -> None:
+    log = tmp_path / "first.log"
+    process = fresh.spawn(*DAY_CHUNKS, log=log, **DAYS)
+    # December's group done: January's build and tests are under way
+    wait_for(lambda: chunks_done(fresh) >= 2, 180, "the first group")
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(60) == 130, log.read_text()
+
+    interrupted = fresh.checkpoint()
+    assert interrupted is not None and interrupted["status"] == "interrupted"
+    statuses = {c["start"]: c["status"] for c in interrupted["chunks"]}
+    assert "running" not in statuses.values()
+    for chunk in interrupted["chunks"]:
+        # a day is done only with the verdicts of its group's tests
+        assert (chunk["status"] == "done") == (chunk["tested_in"] is not None)
+    assert statuses["2021-12-30"] == statuses["2021-12-31"] == "done"
+    # January was cut short between its batches and its tests' verdicts
+    assert statuses["2022-01-01"] == statuses["2022-01-02"] == "interrupted"
+
+    code, output = fresh.run(*DAY_CHUNKS, **DAYS)
+
+    assert code == 0, output
+    resumed = fresh.checkpoint()
+    assert resumed is not None
+    assert [c["status"] for c in resumed["chunks"]] == ["done"] * 4
+    assert_same_summary(fresh, reference, window=DAYS)

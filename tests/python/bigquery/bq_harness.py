@@ -31,6 +31,10 @@ SUMMARY_KEY = ("game_id", "player_lookup")
 BACKFILL_SCRIPT = PROJECT_DIR / "scripts" / "backfill.py"
 # Node statuses of a dbt result that are not a failure.
 OK_STATUSES = {"success", "pass", "warn", "no-op"}
+# (profile, parse vars) -> the manifest of that parse: the same project, profile
+# and vars parse to the same manifest whatever the work folder, and a full parse
+# for the bigquery target costs 5-10 s
+_MANIFESTS: dict[str, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,16 +153,22 @@ class EmulatorProject:
 
     def parse(self, dbt_vars: dict[str, Any] | None = None) -> None:
         """Parse once; dbt_vars that decide schemas (backfill_audit) go here,
-        as the runner passes its base vars to its one parse."""
+        as the runner passes its base vars to its one parse. A parse with the
+        same profile and vars in this session is reused (``dbt`` copies the
+        nodes for every command)."""
         from dbt.cli.main import dbtRunner
 
-        command = ["parse", *self._common_args()]
-        if dbt_vars is not None:
-            command += ["--vars", json.dumps(dbt_vars)]
-        result = dbtRunner().invoke(command)
-        if not result.success:
-            raise RuntimeError(f"dbt parse failed: {describe_failure(result)}")
-        self.manifest = result.result
+        profile = emulator_profile(self.emulator, self.dataset, self.threads)
+        key = json.dumps([profile, dbt_vars], sort_keys=True, default=str)
+        if key not in _MANIFESTS:
+            command = ["parse", *self._common_args()]
+            if dbt_vars is not None:
+                command += ["--vars", json.dumps(dbt_vars)]
+            result = dbtRunner().invoke(command)
+            if not result.success:
+                raise RuntimeError(f"dbt parse failed: {describe_failure(result)}")
+            _MANIFESTS[key] = result.result
+        self.manifest = _MANIFESTS[key]
 
     def dbt(
         self,

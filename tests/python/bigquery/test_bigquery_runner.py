@@ -76,7 +76,9 @@ def test_runner_replaces_exactly_its_range(built: EmulatorProject) -> None:
 def test_runner_plan_then_publish_only_then_rollback(built: EmulatorProject) -> None:
     """A rerun over unchanged raw data diffs empty and publishes nothing; a plan
     (--no-publish) changes nothing live; --publish-only publishes it without a
-    rebuild; --rollback restores what that publish replaced."""
+    rebuild; --rollback restores what that publish replaced. The plan is of one
+    chunk (RERUN_RANGE): publishing and restoring a range do not depend on how
+    many chunks it has, and each chunk costs a build and its tests here."""
     rerun = built.run_backfill(RUNNER_RANGE, CHUNK_SIZE)
     assert_runner_ok(rerun, "rerun over unchanged raw data")
     assert "diff vs live: 0 added, 0 removed, 0 changed" in rerun.stdout
@@ -84,26 +86,26 @@ def test_runner_plan_then_publish_only_then_rollback(built: EmulatorProject) -> 
 
     before = built.summary_rows()
     bump_plus_minus(built, by=3)
-    plan = built.run_backfill(RUNNER_RANGE, CHUNK_SIZE, "--no-resume", "--no-publish")
+    plan = built.run_backfill(RERUN_RANGE, CHUNK_SIZE, "--no-resume", "--no-publish")
     assert_runner_ok(plan, "plan")
     assert_same_rows(built.summary_rows(), before, "rows after a plan")
-    diff = built.report(RUNNER_RANGE)["diff"]
+    diff = built.report(RERUN_RANGE)["diff"]
     assert diff["changed"] > 0 and diff["changed_columns"]["plus_minus"] > 0
-    planned = built.checkpoint(RUNNER_RANGE)
+    planned = built.checkpoint(RERUN_RANGE)
     assert planned["status"] == "audited"
 
-    publish = built.run_backfill(RUNNER_RANGE, CHUNK_SIZE, "--publish-only")
+    publish = built.run_backfill(RERUN_RANGE, CHUNK_SIZE, "--publish-only")
     assert_runner_ok(publish, "publish only")
-    assert [c["invocation_id"] for c in built.checkpoint(RUNNER_RANGE)["chunks"]] == [
+    assert [c["invocation_id"] for c in built.checkpoint(RERUN_RANGE)["chunks"]] == [
         c["invocation_id"] for c in planned["chunks"]
     ]
     assert_same_rows(
-        built.summary_rows(RUNNER_RANGE.between()),
-        built.fresh_summary_rows(RUNNER_RANGE),
+        built.summary_rows(RERUN_RANGE.between()),
+        built.fresh_summary_rows(RERUN_RANGE),
         "rows inside after the publish",
     )
 
-    rollback = built.run_backfill(RUNNER_RANGE, CHUNK_SIZE, "--rollback")
+    rollback = built.run_backfill(RERUN_RANGE, CHUNK_SIZE, "--rollback")
     assert_runner_ok(rollback, "rollback")
     assert_same_rows(built.summary_rows(), before, "rows after the rollback")
 

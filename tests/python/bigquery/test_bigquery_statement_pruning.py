@@ -25,10 +25,12 @@ def test_every_statement_of_a_chunk_prunes_partitions(
     publish with its backup, and the rollback. A name not filtered is a scan of
     every partition, billed."""
     chunk = PRUNED_CHUNK.as_vars()
-    audit_vars = {**chunk, "backfill_audit": True, "stage_upstream": True}
-    # the runner's own parse: with backfill_audit the summary is the audit copy
+    # the runner's own parse, with its base vars only (the range is given per
+    # command): with backfill_audit the summary is the audit copy
+    base_vars = {"backfill_audit": True, "stage_upstream": True}
+    audit_vars = {**chunk, **base_vars}
     runner = EmulatorProject(built.emulator, tmp_path)
-    runner.parse(dbt_vars=audit_vars)
+    runner.parse(dbt_vars=base_vars)
     log = StatementLog()
     steps = [
         ("run-operation", "check_backfill_inputs"),

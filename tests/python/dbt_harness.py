@@ -26,7 +26,9 @@ import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # vars that reach SQL only when a node runs: a parse is reused across them
-RUN_TIME_VARS = frozenset({"start_date", "end_date"})
+RUN_TIME_VARS = frozenset(
+    {"start_date", "end_date", "backfill_test_period", "stage_upstream_by_season"}
+)
 # commands that must parse for themselves
 PARSING_COMMANDS = frozenset({"parse", "debug", "deps", "clean"})
 # (database name, profiles folder, parse-time vars) -> parsed manifest, or None

@@ -651,10 +651,7 @@ def test_plan_then_publish_only_then_rollback_restores_the_replaced_rows(
         f"select count(*) from {SUMMARY} where {PUBLISHED} and is_active"
     )
     assert data["diff"]["changed_columns"]["minutes_played"] == played[0][0]
-    assert (
-        data["diff"]["null_rate_before" if False else "live_minutes_null"]
-        == (data["diff"]["live_rows"])
-    )
+    assert data["diff"]["live_minutes_null"] == data["diff"]["live_rows"]
     planned = env.checkpoint()
     assert planned is not None and planned["status"] == "audited"
 

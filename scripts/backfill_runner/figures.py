@@ -19,7 +19,7 @@ the audit copy (var backfill_audit); in a dry run, the live table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -110,17 +110,23 @@ class SummaryFigures:
 _COUNTS = " {{ range_figure_columns() }}"
 
 
+def _logged_for(
+    logged: list[dict[str, Any]], window: DateRange
+) -> Iterator[dict[str, Any]]:
+    """What the summary's post-hook logged for exactly this range, newest first."""
+    bounds = (window.start.isoformat(), window.end.isoformat())
+    for figures in reversed(logged):
+        if (figures.get("start_date"), figures.get("end_date")) == bounds:
+            yield figures
+
+
 def logged_summary_figures(
     logged: list[dict[str, Any]], window: DateRange
 ) -> SummaryFigures | None:
     """The counts the summary's post-hook logged for exactly this range, if any."""
-    for figures in reversed(logged):
-        if figures.get("full_refresh") or (
-            figures.get("start_date"),
-            figures.get("end_date"),
-        ) != (window.start.isoformat(), window.end.isoformat()):
-            continue
-        return SummaryFigures.from_counts(figures)
+    for figures in _logged_for(logged, window):
+        if not figures.get("full_refresh"):
+            return SummaryFigures.from_counts(figures)
     return None
 
 
@@ -129,11 +135,8 @@ def logged_daily_figures(
 ) -> dict[date, SummaryFigures] | None:
     """Each day's counts, as a microbatch run's post-hook logged them for
     exactly this range (macros/runner/log_range_figures.sql), if it did."""
-    for figures in reversed(logged):
-        if (figures.get("start_date"), figures.get("end_date")) == (
-            window.start.isoformat(),
-            window.end.isoformat(),
-        ) and isinstance(figures.get("days"), dict):
+    for figures in _logged_for(logged, window):
+        if isinstance(figures.get("days"), dict):
             return {
                 date.fromisoformat(day): SummaryFigures.from_counts(counts)
                 for day, counts in figures["days"].items()

@@ -173,10 +173,13 @@ def build_chunks(ctx: RunContext) -> None:
     progress = Progress(
         ctx.console, len(ctx.checkpoint.chunks), ctx.checkpoint.chunks_done
     )
-    if ctx.microbatch:
-        # with per-chunk tests, a group of day chunks is at most a month: its
-        # tests run once over it, and a failure or a crash rebuilds it whole
-        for run in contiguous_runs(todo, same_month=ctx.options.chunk_tests):
+    if ctx.options.chunk_tests and ctx.options.chunk_size is ChunkSize.DAY:
+        # a group of day chunks is at most a month: one build, its tests once
+        # over it, and a failure or a crash rebuilds it whole
+        for group in contiguous_runs(todo, same_month=True):
+            _day_group(ctx, group, progress)
+    elif ctx.microbatch:
+        for run in contiguous_runs(todo):
             _batch_run(ctx, run, progress)
     else:
         for record in todo:
@@ -236,21 +239,16 @@ def _chunk(ctx: RunContext, record: ChunkRecord, progress: Progress) -> None:
 
 
 def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) -> None:
-    """Consecutive chunks (days or months) as the batches of one microbatch dbt
-    invocation, one batch per chunk.
+    """Consecutive chunks (days, or months on BigQuery) as the batches of one
+    microbatch ``dbt run``, one batch per chunk, without per-chunk tests.
 
-    Without per-chunk tests it is a ``dbt run``: dbt reports each batch as it
-    ends and the checkpoint records it done at once, so a crash loses at most
-    the batch being written. With them (day chunks, a group of at most a
-    month) it is a ``dbt build --selector backfill_chunk``: the batches build
-    the days, then the chunk tests run once over the group, each day judged on
-    its own (var backfill_test_period: day); a day is done only when its
-    group's tests passed (_judge_group). The rows of each day are counted in
-    one query after the run. A batch that dbt reports failed after a signal
-    arrived was cut short by it: it is recorded interrupted, never failed.
+    dbt reports each batch as it ends and the checkpoint records it done at
+    once, so a crash loses at most the batch being written. The rows of each
+    day come from the summary's post-hook after the run. A batch that dbt
+    reports failed after a signal arrived was cut short by it: it is recorded
+    interrupted, never failed.
     """
     assert ctx.checkpoint is not None
-    tested = ctx.options.chunk_tests
     window = DateRange(records[0].range.start, records[-1].range.end)
     label = f"chunks {window.label}"
     for record in records:
@@ -273,8 +271,6 @@ def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
         if failed:
             record.status = ChunkStatus.FAILED
             record.error = f"batch {record.range.label}: {message.data.status}"
-        elif tested:
-            return  # built, not yet tested: still running
         else:
             record.status = ChunkStatus.DONE
         ctx.save()
@@ -283,46 +279,92 @@ def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
 
     ctx.session.listeners.append(on_event)
     try:
-        invocation, verdicts = build(
-            ctx,
-            label,
-            window,
-            CHUNK_SELECTOR if tested else None,
-            warnings_named_later=True,
-            extra_vars={TEST_PERIOD_VAR: str(ChunkSize.DAY)} if tested else None,
-        )
-        # the post-hook's counts of each day; a query only if they did not arrive
-        counts = logged_daily_figures(invocation.range_figures, window)
-        if counts is None:
-            counts = daily_summary_figures(ctx.session, window)
-        failed_days = _failing_days(ctx, blocking(verdicts))
+        invocation, _ = build(ctx, label, window, None)
+        counts = _daily_counts(ctx, invocation, window)
         raise_if_interrupted()
     except KeyboardInterrupt:
         ctx.mark_interrupted()
         raise
     finally:
         ctx.session.listeners.remove(on_event)
-    if tested:
-        _judge_group(ctx, label, records, invocation, verdicts, failed_days)
     for record in records:
         if record.status is ChunkStatus.RUNNING:  # dbt never reported it
             record.status = ChunkStatus.FAILED
             record.error = build_error(f"chunk {record.range.label}", invocation, [])
         if record.status is ChunkStatus.DONE:
-            figures = SummaryFigures.total(
-                found for day, found in counts.items() if record.range.includes(day)
+            _record_figures(record, counts)
+            progress.counted(record.rows_written or 0)
+    _end_of_run(ctx, records)
+
+
+def _day_group(ctx: RunContext, records: list[ChunkRecord], progress: Progress) -> None:
+    """Consecutive day chunks of one month, with per-chunk tests, as one
+    ``dbt build --selector backfill_chunk`` over the group: one range
+    replacement writes every day, then the chunk tests run once over the
+    group, each day judged on its own (var backfill_test_period: day).
+
+    The group is the unit that is built, retried and resumed: a day is done
+    only when its group's tests passed (_judge_group), and a failure or a
+    signal leaves no day of it done. Each day's rows come from the summary's
+    post-hook, and each day records its share of the group's build time.
+    """
+    assert ctx.checkpoint is not None
+    window = DateRange(records[0].range.start, records[-1].range.end)
+    label = f"chunks {window.label}"
+    started = time.monotonic()
+    for record in records:
+        record.start_attempt()
+    ctx.save()
+    progress.starting(records[0].range)
+    try:
+        invocation, verdicts = build(
+            ctx,
+            label,
+            window,
+            CHUNK_SELECTOR,
+            warnings_named_later=True,
+            extra_vars={TEST_PERIOD_VAR: str(ChunkSize.DAY)},
+        )
+        counts = _daily_counts(ctx, invocation, window)
+        failed_days = _failing_days(ctx, blocking(verdicts))
+        raise_if_interrupted()
+    except KeyboardInterrupt:
+        ctx.mark_interrupted()
+        raise
+    share = round((time.monotonic() - started) / len(records), 3)
+    _judge_group(ctx, label, records, invocation, verdicts, failed_days)
+    for record in records:
+        record.duration_s = share
+        if record.status is ChunkStatus.DONE:
+            _record_figures(record, counts)
+            progress.finished(
+                record.range,
+                record.rows_written,
+                pct(record.minutes_null_rate),
+                share,
             )
-            record.rows_written = figures.rows
-            record.minutes_null_rate = figures.null_rate
-            if tested:  # done only now, after its group's tests
-                progress.finished(
-                    record.range,
-                    figures.rows,
-                    pct(figures.null_rate),
-                    record.duration_s or 0.0,
-                )
-            else:
-                progress.counted(figures.rows)
+    _end_of_run(ctx, records)
+
+
+def _daily_counts(
+    ctx: RunContext, invocation: Invocation, window: DateRange
+) -> dict[date, SummaryFigures]:
+    """Each day's counts: the post-hook's, or one query if they did not arrive."""
+    counts = logged_daily_figures(invocation.range_figures, window)
+    return counts if counts is not None else daily_summary_figures(ctx.session, window)
+
+
+def _record_figures(record: ChunkRecord, counts: dict[date, SummaryFigures]) -> None:
+    figures = SummaryFigures.total(
+        found for day, found in counts.items() if record.range.includes(day)
+    )
+    record.rows_written = figures.rows
+    record.minutes_null_rate = figures.null_rate
+
+
+def _end_of_run(ctx: RunContext, records: list[ChunkRecord]) -> None:
+    """Saves the records of one dbt invocation; a failed chunk fails the run."""
+    assert ctx.checkpoint is not None
     failed = [r for r in records if r.status is ChunkStatus.FAILED]
     if failed:
         ctx.checkpoint.status = RunStatus.FAILED
@@ -350,7 +392,7 @@ def _judge_group(
     failed_days: dict[str, list[date] | None],
 ) -> None:
     """The verdict of a group of day chunks, from its dbt build: every day is
-    done when every batch was built and no chunk test blocked; otherwise no day
+    done when the build succeeded and no chunk test blocked; otherwise no day
     of the group is done (a resume rebuilds the group), each failing test is
     recorded on the days its failing rows name (on every day when they name
     none), and the error of every day names the failing days."""
@@ -362,9 +404,8 @@ def _judge_group(
         record.warnings = warnings
     if invocation.success and not failed:
         for record in records:
-            if record.status is ChunkStatus.RUNNING:
-                record.status = ChunkStatus.DONE
-                record.updated_at = now_iso()
+            record.status = ChunkStatus.DONE
+            record.updated_at = now_iso()
         return
     named = sorted({day for days in failed_days.values() for day in days or []})
     where = (
@@ -380,8 +421,6 @@ def _judge_group(
             if failed_days.get(v.name) is None
             or any(record.range.includes(day) for day in failed_days[v.name] or [])
         ]
-        if record.status is ChunkStatus.FAILED and not failed:
-            continue  # its own batch failed: keep dbt's word for it
         record.status = ChunkStatus.FAILED
         record.updated_at = now_iso()
         record.error = (

@@ -76,13 +76,15 @@ class RunContext:
             "backfill_audit": audit,
         }
         size = self.options.chunk_size
-        if self.options.stage_upstream and (
-            size is ChunkSize.DAY
-            or (size is ChunkSize.MONTH and not self.options.chunk_tests)
+        if (
+            self.options.stage_upstream
+            and not self.options.chunk_tests
+            and size in (ChunkSize.DAY, ChunkSize.MONTH)
         ):
             # the model turns microbatch, a batch per chunk, where its engine's
-            # strategy allows it (dbt has no week batches); day chunks with
-            # per-chunk tests too, their tests run per group (chunks.py)
+            # strategy allows it (dbt has no week batches). Day chunks with
+            # per-chunk tests are built a month group per statement instead
+            # (chunks.py, _day_group)
             base_vars["backfill_batch_size"] = str(size)
         self.session.base_vars = base_vars
         self.session.parse()

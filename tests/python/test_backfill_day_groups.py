@@ -1,6 +1,7 @@
-"""Day chunks with per-chunk tests: the days of a month are the batches of one
-microbatch ``dbt build --selector backfill_chunk`` and its chunk tests run once
-over them, each day judged on its own (var backfill_test_period). A day is done
+"""Day chunks with per-chunk tests: the days of a month are built by one
+``dbt build --selector backfill_chunk`` (one range replacement) and its chunk
+tests run once over them, each day judged on its own (var
+backfill_test_period). A day is done
 only after its group's tests passed: a failed group and a group cut short by a
 signal are rebuilt whole on resume, and end with the rows of the reference run.
 """
@@ -104,7 +105,7 @@ def test_sigterm_mid_group_leaves_no_untested_day_done_and_a_rerun_resumes(
         # a day is done only with the verdicts of its group's tests
         assert (chunk["status"] == "done") == (chunk["tested_in"] is not None)
     assert statuses["2021-12-30"] == statuses["2021-12-31"] == "done"
-    # January was cut short between its batches and its tests' verdicts
+    # January was cut short before its tests' verdicts
     assert statuses["2022-01-01"] == statuses["2022-01-02"] == "interrupted"
 
     code, output = fresh.run(*DAY_CHUNKS, **DAYS)

@@ -266,9 +266,10 @@ def test_day_batches_run_concurrently_and_equal_sequential_batches(
 def test_day_chunks_with_tests_build_each_month_group_in_one_invocation(
     project: EmulatorProject, tmp_path: Path
 ) -> None:
-    """Day chunks with per-chunk tests: each month's days are the batches of one
-    ``dbt build --selector backfill_chunk`` whose chunk tests judge each day on
-    its own (backfill_test_period); the rows equal one dbt run of the range."""
+    """Day chunks with per-chunk tests: each month's days are one ``dbt build
+    --selector backfill_chunk``, the summary one MERGE over the month, whose
+    chunk tests judge each day on its own (backfill_test_period); the rows
+    equal one dbt run of the range."""
     logged = backfill_logged(
         project,
         "day chunks with per-chunk tests",
@@ -277,8 +278,11 @@ def test_day_chunks_with_tests_build_each_month_group_in_one_invocation(
         "--no-publish",
         "--no-resume",
     )
-    # two groups, December's two days and January's, each one build of two
-    assert len(re.findall(r"Batch [12] of 2 OK", logged)) == 4, logged[-2000:]
+    # two groups, December's two days and January's, each one build of the
+    # summary as one range replacement, not day batches
+    built_summary = re.findall(r"OK created sql incremental model \S+", logged)
+    assert len(built_summary) == 2, logged[-2000:]
+    assert "Batch 1 of" not in logged
     checkpoint = project.checkpoint(WINDOW)
     assert [
         (c["start"], c["status"], c["tested_in"]) for c in checkpoint["chunks"]

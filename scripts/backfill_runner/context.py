@@ -142,9 +142,7 @@ class RunContext:
         attempt = 0
         while True:
             attempt += 1
-            invocation = self.session.invoke(
-                *args, dbt_vars={**window.as_vars(), **(extra_vars or {})}
-            )
+            invocation = self.session.invoke(*args, dbt_vars=window.as_vars(extra_vars))
             raise_if_interrupted()
             if invocation.success or not invocation.transient:
                 return invocation

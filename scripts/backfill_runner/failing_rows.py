@@ -56,7 +56,7 @@ def name_failing_rows(
         "--select",
         *sorted(wanted),
         *(["--store-failures"] if store else []),
-        dbt_vars={**window.as_vars(), **(extra_vars or {})},
+        dbt_vars=window.as_vars(extra_vars),
     )
     for node in invocation.nodes:
         verdict = wanted.get(node.name)

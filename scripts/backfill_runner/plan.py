@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -44,9 +45,10 @@ class DateRange:
     def includes(self, day: date) -> bool:
         return self.start <= day <= self.end
 
-    def as_vars(self) -> dict[str, str]:
-        """The dbt vars that scope a run to this range."""
-        return {"start_date": self.start.isoformat(), "end_date": self.end.isoformat()}
+    def as_vars(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The dbt vars that scope a run to this range, and ``extra`` ones."""
+        scope = {"start_date": self.start.isoformat(), "end_date": self.end.isoformat()}
+        return {**scope, **(extra or {})}
 
     def event_time_flags(self) -> list[str]:
         """dbt's microbatch bounds for this range (the end is exclusive)."""

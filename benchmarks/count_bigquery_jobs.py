@@ -288,8 +288,9 @@ def render(
             f"{chunk_s / units:.0f} |",
             "",
             f"Full window {FULL_WINDOW.start}..{FULL_WINDOW.end} "
-            f"({len(split_range(FULL_WINDOW, ChunkSize.MONTH))} month chunks, "
-            f"{full_units} {unit}s), projected: {fixed_s:.0f} s outside the "
+            f"({len(split_range(FULL_WINDOW, ChunkSize.MONTH))} month chunks"
+            f"{f', {full_units} groups' if chunk_tests else ''}), projected: "
+            f"{fixed_s:.0f} s outside the "
             f"chunks + {full_units} x {chunk_s / units:.0f} s = "
             f"**{(fixed_s + full_units * chunk_s / units) / 60:.1f} min**.",
             "",

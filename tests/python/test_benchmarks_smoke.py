@@ -8,7 +8,6 @@ from pathlib import Path
 
 from dbt_harness import PROJECT_DIR
 
-
 CASES = (
     "floor_build",
     "floor_run",

@@ -13,15 +13,15 @@
 
 
 {#- A microbatch run (the runner's day chunks) and a build whose tests judge
-    each day (var backfill_test_period: day, the runner's month groups of day
-    chunks) log the figures of each day as well, under "days": dbt runs the
-    post-hook once (in a microbatch run, with the last batch), and the runner
-    records each day's rows without a query of its own. -#}
+    each chunk (var backfill_test_period, the runner's groups of chunks) log
+    the figures of each day as well, under "days": dbt runs the post-hook once
+    (in a microbatch run, with the last batch), and the runner records each
+    chunk's rows without a query of its own. -#}
 {% macro log_range_figures(date_column='game_date') %}
     {%- if execute -%}
         {%- set range = backfill_range() -%}
         {%- set per_day = model.get('batch') is not none
-            or nba_test_period_unit() == 'day' -%}
+            or nba_test_period_unit() is not none -%}
         {%- set counted = run_query(
             'select '
             ~ (date_column ~ ' as figures_date, ' if per_day else '')

@@ -33,11 +33,12 @@
 
 
 {#- The chunk period a test judges a row in (var backfill_test_period). The
-    runner builds the day chunks of a month in one dbt build (one range
-    replacement) and runs their tests once over all of them, with this var set
-    to day: every rule that aggregates rows (a rate, a count, a key) groups by
-    the period as well, so each day gets the verdict it would get alone and a
-    bad day cannot hide inside a good month. Unset (a plain dbt build, every other step of the
+    runner builds the day chunks of a month, or the month chunks of a season,
+    in one dbt build (one range replacement) and runs their tests once over all
+    of them, with this var set to the chunk size: every rule that aggregates
+    rows (a rate, a count, a key) groups by the period as well, so each chunk
+    gets the verdict it would get alone and a bad day cannot hide inside a good
+    month, nor a bad month inside a good season. Unset (a plain dbt build, every other step of the
     runner) the whole scope is one period. -#}
 {% macro nba_test_period_unit() -%}
     {%- set unit = var('backfill_test_period', none) -%}

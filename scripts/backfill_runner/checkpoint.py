@@ -63,8 +63,8 @@ class ChunkRecord:
     failed_tests: list[TestVerdict] = field(default_factory=list)
     warnings: list[TestVerdict] = field(default_factory=list)
     updated_at: str | None = None
-    # the group of day chunks whose one dbt build tested this chunk
-    # (chunks.py): its verdicts are the group's, each day judged on its own
+    # the group of chunks whose one dbt build tested this chunk (chunks.py):
+    # its verdicts are the group's, each chunk judged on its own
     tested_in: str | None = None
 
     @property

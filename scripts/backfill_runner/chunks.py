@@ -4,6 +4,7 @@ week, then every chunk not done yet, in date order, checkpointed one by one."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from dbt_common.events.base_types import EventMsg
@@ -20,7 +21,7 @@ from backfill_runner.figures import (
     logged_summary_figures,
     summary_figures,
 )
-from backfill_runner.plan import ChunkSize, DateRange
+from backfill_runner.plan import ChunkSize, DateRange, season_of
 from backfill_runner.progress import Progress
 from backfill_runner.settings import MODEL_NAME
 from backfill_runner.signals import interrupt_requested, raise_if_interrupted
@@ -33,29 +34,45 @@ from backfill_runner.validation import (
 )
 from backfill_runner.verdicts import TestVerdict, blocking, pct, problems, summary
 
-# The var that makes the chunk tests judge each day on its own when one dbt
-# build tests many day chunks (macros/tests/_helpers.sql, nba_test_period)
+# The var that makes the chunk tests judge each chunk (a day or a month) on its
+# own when one dbt build tests many (macros/tests/_helpers.sql, nba_test_period)
 TEST_PERIOD_VAR = "backfill_test_period"
 
 
 def contiguous_runs(
-    records: list[ChunkRecord], same_month: bool = False
+    records: list[ChunkRecord], group_of: Callable[[date], object] | None = None
 ) -> list[list[ChunkRecord]]:
     """Chunks in date order, split wherever one does not start the day after the
-    previous one ends (a resumed run's gaps) and, with ``same_month``, where a
-    calendar month starts."""
+    previous one ends (a resumed run's gaps) and, with ``group_of``, where the
+    group of a chunk's first day changes."""
     runs: list[list[ChunkRecord]] = []
     for record in records:
         last = runs[-1][-1].range if runs else None
+        first = record.range.start
         if (
             last is not None
-            and last.end + timedelta(days=1) == record.range.start
-            and not (same_month and last.end.month != record.range.start.month)
+            and last.end + timedelta(days=1) == first
+            and (group_of is None or group_of(last.start) == group_of(first))
         ):
             runs[-1].append(record)
         else:
             runs.append([record])
     return runs
+
+
+def _calendar_month(day: date) -> tuple[int, int]:
+    return day.year, day.month
+
+
+# With per-chunk tests, consecutive pending chunks are built and tested by one
+# dbt build, each chunk judged on its own (var backfill_test_period): day
+# chunks a calendar month at a time, month chunks a season at a time. The
+# group is what a failure or a crash costs: about one month chunk's build for
+# a month of days, one work-table statement's season for months.
+TESTED_GROUPS: dict[ChunkSize, Callable[[date], object]] = {
+    ChunkSize.DAY: _calendar_month,
+    ChunkSize.MONTH: season_of,
+}
 
 
 def _node_errors(invocation: Invocation) -> str:
@@ -173,11 +190,10 @@ def build_chunks(ctx: RunContext) -> None:
     progress = Progress(
         ctx.console, len(ctx.checkpoint.chunks), ctx.checkpoint.chunks_done
     )
-    if ctx.options.chunk_tests and ctx.options.chunk_size is ChunkSize.DAY:
-        # a group of day chunks is at most a month: one build, its tests once
-        # over it, and a failure or a crash rebuilds it whole
-        for group in contiguous_runs(todo, same_month=True):
-            _day_group(ctx, group, progress)
+    group_of = TESTED_GROUPS.get(ctx.options.chunk_size)
+    if ctx.options.chunk_tests and group_of is not None:
+        for group in contiguous_runs(todo, group_of):
+            _tested_group(ctx, group, progress)
     elif ctx.microbatch:
         for run in contiguous_runs(todo):
             _batch_run(ctx, run, progress)
@@ -297,16 +313,20 @@ def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
     _end_of_run(ctx, records)
 
 
-def _day_group(ctx: RunContext, records: list[ChunkRecord], progress: Progress) -> None:
-    """Consecutive day chunks of one month, with per-chunk tests, as one
-    ``dbt build --selector backfill_chunk`` over the group: one range
-    replacement writes every day, then the chunk tests run once over the
-    group, each day judged on its own (var backfill_test_period: day).
+def _tested_group(
+    ctx: RunContext, records: list[ChunkRecord], progress: Progress
+) -> None:
+    """Consecutive chunks of one group (TESTED_GROUPS), with per-chunk tests, as
+    one ``dbt build --selector backfill_chunk`` over the group: one range
+    replacement writes every chunk, then the chunk tests run once over the
+    group, each chunk judged on its own (var backfill_test_period: the chunk
+    size).
 
-    The group is the unit that is built, retried and resumed: a day is done
+    The group is the unit that is built, retried and resumed: a chunk is done
     only when its group's tests passed (_judge_group), and a failure or a
-    signal leaves no day of it done. Each day's rows come from the summary's
-    post-hook, and each day records its share of the group's build time.
+    signal leaves no chunk of it done. Each chunk's rows come from the
+    summary's post-hook, and each chunk records its share of the group's
+    build time.
     """
     assert ctx.checkpoint is not None
     window = DateRange(records[0].range.start, records[-1].range.end)
@@ -323,7 +343,7 @@ def _day_group(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
             window,
             CHUNK_SELECTOR,
             warnings_named_later=True,
-            extra_vars={TEST_PERIOD_VAR: str(ChunkSize.DAY)},
+            extra_vars={TEST_PERIOD_VAR: str(ctx.options.chunk_size)},
         )
         counts = _daily_counts(ctx, invocation, window)
         failed_days = _failing_days(ctx, blocking(verdicts))
@@ -391,11 +411,12 @@ def _judge_group(
     verdicts: list[TestVerdict],
     failed_days: dict[str, list[date] | None],
 ) -> None:
-    """The verdict of a group of day chunks, from its dbt build: every day is
-    done when the build succeeded and no chunk test blocked; otherwise no day
+    """The verdict of a group of chunks, from its dbt build: every chunk is
+    done when the build succeeded and no chunk test blocked; otherwise no chunk
     of the group is done (a resume rebuilds the group), each failing test is
-    recorded on the days its failing rows name (on every day when they name
-    none), and the error of every day names the failing days."""
+    recorded on the chunks that hold the days its failing rows name (on every
+    chunk when they name none), and the error of every chunk names the failing
+    days."""
     failed = blocking(verdicts)
     warnings = [v for v in problems(verdicts) if v.status == "warn"]
     for record in records:

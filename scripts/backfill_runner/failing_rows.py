@@ -75,18 +75,31 @@ def name_failing_rows(
 DAY_COLUMNS = ("test_period", "game_date", "period_start")
 
 
+# A test whose rows carry their own level (macros/tests/_helpers.sql's band,
+# the acknowledgeable tests' outcome) fails on its error rows only: the others
+# are warnings, which do not make their day fail.
+ERROR_LEVELS = {"band": "error", "outcome": "failure"}
+
+
 def failing_days(session: DbtSession, verdict: TestVerdict) -> list[date] | None:
-    """Every day the stored failing rows of a test name, or None when its rows
-    name no day (or were not stored)."""
+    """Every day the stored failing rows of a test name (its error rows, when
+    its rows carry a level), or None when its rows name no day (or were not
+    stored)."""
     if not verdict.stored_in or not verdict.rows:
         return None
-    column = next((c for c in DAY_COLUMNS if c in verdict.rows[0]), None)
+    first = verdict.rows[0]
+    column = next((c for c in DAY_COLUMNS if c in first), None)
     if column is None:
         return None
+    errors_only = "".join(
+        f" and {level} = '{value}'"
+        for level, value in ERROR_LEVELS.items()
+        if level in first
+    )
     try:
         rows = session.query(
             f"select distinct {column} as day from {verdict.stored_in} "
-            f"where {column} is not null order by 1"
+            f"where {column} is not null{errors_only} order by 1"
         )
     except DbtError:
         return None  # the test's verdict stands; only the naming is lost

@@ -19,6 +19,18 @@ class ChunkSize(StrEnum):
     MONTH = "month"
 
 
+# The first month of an NBA season: July, between the finals and the next
+# preseason (the work tables are built a season per statement on the same
+# boundary, macros/backfill/work_tables_by_season.sql).
+SEASON_FIRST_MONTH = 7
+
+
+def season_of(day: date) -> int:
+    """The year the season of a day starts in (2021 for 2021-10-19 and for
+    2022-04-10)."""
+    return day.year if day.month >= SEASON_FIRST_MONTH else day.year - 1
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class DateRange:
     """An inclusive range of dates."""

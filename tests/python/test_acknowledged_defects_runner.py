@@ -99,3 +99,32 @@ def test_stale_acknowledgements_are_listed_apart() -> None:
         "stale raw defect: pgs_team_minutes_add_up 20220105_CHI_SAS CHI"
     )
     assert "None in this range." in "\n".join(markdown_lines([], _table))
+
+
+def test_in_a_failing_group_only_the_unacknowledged_defect_fails_its_chunk(
+    tmp_path: Path,
+    raw_db_template: Path,
+    profiles_dir: Path,
+    runner_project: Path,
+) -> None:
+    """Month chunks of one season are one group: its team-minutes test fails on
+    December's defect; January's defect, acknowledged, only warns, so January
+    is not done (its group failed) but carries no failing test."""
+    project = tmp_path / "project"
+    shutil.copytree(runner_project, project)
+    seed = project / "seeds" / "acknowledged_raw_defects.csv"
+    header, *rows = seed.read_text().splitlines()
+    seed.write_text("\n".join([header, *(r for r in rows if "_LAC_LAL," in r)]) + "\n")
+    env = make_env(tmp_path / "run", raw_db_template, project, profiles_dir)
+
+    code, output = env.run("--chunk-size", "month", "--skip-sample")
+
+    assert code == 1, output
+    assert "(failing days 2021-12-23)" in output
+    checkpoint = env.checkpoint()
+    assert checkpoint is not None
+    december, january = checkpoint["chunks"]
+    assert december["status"] == january["status"] == "failed"
+    assert [v["name"] for v in december["failed_tests"]] == ["pgs_team_minutes_add_up"]
+    assert january["failed_tests"] == []
+    assert "its group failed" in january["error"]

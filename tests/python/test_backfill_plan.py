@@ -70,3 +70,34 @@ def test_contiguous_runs_split_at_every_gap() -> None:
         ["2022-01-09"],
     ]
     assert contiguous_runs([]) == []
+
+
+def test_tested_groups_are_a_month_of_days_and_a_season_of_months() -> None:
+    from backfill_runner.checkpoint import ChunkRecord
+    from backfill_runner.chunks import TESTED_GROUPS, contiguous_runs
+    from backfill_runner.plan import season_of
+
+    assert season_of(d("2021-10-19")) == season_of(d("2022-06-30")) == 2021
+    assert season_of(d("2022-07-01")) == 2022
+
+    def groups(start: str, end: str, size: ChunkSize) -> list[str]:
+        window = make_range(start, end)
+        records = [
+            ChunkRecord(start=c.start.isoformat(), end=c.end.isoformat())
+            for c in split_range(window, size)
+        ]
+        return [
+            f"{run[0].start}..{run[-1].end}"
+            for run in contiguous_runs(records, TESTED_GROUPS[size])
+        ]
+
+    assert groups("2022-01-30", "2022-02-02", ChunkSize.DAY) == [
+        "2022-01-30..2022-01-31",
+        "2022-02-01..2022-02-02",
+    ]
+    # a season runs from July to June: the month chunks of 2021-22, then 2022-23's
+    assert groups("2021-10-15", "2022-11-30", ChunkSize.MONTH) == [
+        "2021-10-15..2022-06-30",
+        "2022-07-01..2022-11-30",
+    ]
+    assert ChunkSize.WEEK not in TESTED_GROUPS

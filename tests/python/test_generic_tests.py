@@ -9,6 +9,7 @@ test_incident_replay.py.
 
 from __future__ import annotations
 
+import pytest
 from built_project import (
     BOXSCORES,
     GAMEBOOK,
@@ -211,48 +212,65 @@ def test_null_band_warns_then_errors(broken: DbtHarness) -> None:
     }
 
 
-def test_a_day_past_the_played_minutes_ceiling_fails_inside_a_clean_month(
+@pytest.mark.parametrize(
+    ("period", "window", "bad_first", "bad_last"),
+    [
+        # a month of day chunks, one bad day
+        ("day", ("2022-01-01", "2022-01-20"), "2022-01-12", "2022-01-12"),
+        # a season of month chunks, one bad month
+        ("month", ("2021-12-20", "2022-01-20"), "2021-12-20", "2021-12-31"),
+    ],
+)
+def test_a_chunk_past_the_played_minutes_ceiling_fails_inside_a_clean_group(
     broken: DbtHarness,
+    period: str,
+    window: tuple[str, str],
+    bad_first: str,
+    bad_last: str,
 ) -> None:
-    """The runner tests a month of day chunks in one dbt build with var
-    backfill_test_period: day; each day keeps the verdict it gets alone."""
-    month = {"start_date": "2022-01-01", "end_date": "2022-01-20"}
-    day = "2022-01-12"
-    # two active players of one day lose their minutes
+    """The runner tests a group of chunks in one dbt build with var
+    backfill_test_period; each chunk keeps the verdict it gets alone."""
+    scope = {"start_date": window[0], "end_date": window[1]}
+    bad = f"game_date between '{bad_first}' and '{bad_last}'"
+    (active,) = broken.query(
+        f"select count(*) from {SUMMARY} where is_active and {bad}"
+    )[0]
+    # just past the 0.5% ceiling in the bad chunk
+    lost = int(active * 0.005) + 1
     broken.execute(
         f"update {SUMMARY} set minutes_played = null where (game_id, player_lookup) "
         f"in (select game_id, player_lookup from {SUMMARY} where is_active and "
-        f"game_date = '{day}' order by all limit 2)"
+        f"{bad} order by all limit {lost})"
     )
     rates = broken.query(
         "select avg(case when minutes_played is null then 1.0 else 0 end) "
-        f"filter (where game_date = '{day}'), "
+        f"filter (where {bad}), "
         "avg(case when minutes_played is null then 1.0 else 0 end) "
         f"from {SUMMARY} where is_active and game_date between "
-        f"'{month['start_date']}' and '{month['end_date']}'"
+        f"'{window[0]}' and '{window[1]}'"
     )[0]
-    # the day is past the 0.5% ceiling, the month as a whole inside it
+    # the chunk is past the 0.5% ceiling, the group as a whole inside it
     assert rates[0] > 0.005 > rates[1], rates
     test = ["pgs_played_has_minutes"]
-    whole = break_and_test(broken, [], test, dbt_vars=month)
+    whole = break_and_test(broken, [], test, dbt_vars=scope)
     assert whole == {"pgs_played_has_minutes": "pass"}
 
-    per_day = broken.invoke(
+    per_chunk = broken.invoke(
         "test",
         "--select",
         *test,
         "--store-failures",
-        dbt_vars={**month, "backfill_test_period": "day"},
+        dbt_vars={**scope, "backfill_test_period": period},
     )
-    assert statuses(per_day) == {"pgs_played_has_minutes": "fail"}
+    assert statuses(per_chunk) == {"pgs_played_has_minutes": "fail"}
     (stored,) = [
         r.node.relation_name
-        for r in per_day.result.results
+        for r in per_chunk.result.results
         if r.node.resource_type == "test"
     ]
-    # the failing row names the day
+    # the failing row names the chunk: its day, or the first of its month
     named = broken.query(f"select cast(test_period as varchar) from {stored}")
-    assert named == [(day,)]
+    assert named == [(bad_first[:8] + "01" if period == "month" else bad_first,)]
 
 
 def test_volume_and_coverage_warn_on_lost_rows(broken: DbtHarness) -> None:

@@ -263,34 +263,34 @@ def test_day_batches_run_concurrently_and_equal_sequential_batches(
     assert audit_rows(project, WINDOW) == one_by_one
 
 
-def test_day_chunks_with_tests_build_each_month_group_in_one_invocation(
+def test_month_chunks_with_tests_build_their_season_in_one_invocation(
     project: EmulatorProject, tmp_path: Path
 ) -> None:
-    """Day chunks with per-chunk tests: each month's days are one ``dbt build
-    --selector backfill_chunk``, the summary one MERGE over the month, whose
-    chunk tests judge each day on its own (backfill_test_period); the rows
-    equal one dbt run of the range."""
+    """Month chunks with per-chunk tests: a season's months are one ``dbt build
+    --selector backfill_chunk``, the summary one MERGE over them, whose chunk
+    tests judge each month on its own (backfill_test_period: month, the
+    riskier SQL of the two periods: date_trunc); the rows equal one dbt run of
+    the range. Day chunks take the same path a month of days at a time."""
     logged = backfill_logged(
         project,
-        "day chunks with per-chunk tests",
-        "day",
+        "month chunks with per-chunk tests",
+        "month",
         "--skip-sample",
         "--no-publish",
         "--no-resume",
     )
-    # two groups, December's two days and January's, each one build of the
-    # summary as one range replacement, not day batches
+    # December's two days and January's two, one season: one build of the
+    # summary as one range replacement, not batches
     built_summary = re.findall(r"OK created sql incremental model \S+", logged)
-    assert len(built_summary) == 2, logged[-2000:]
+    assert len(built_summary) == 1, logged[-2000:]
     assert "Batch 1 of" not in logged
     checkpoint = project.checkpoint(WINDOW)
+    group = "chunks 2021-12-30..2022-01-02"
     assert [
         (c["start"], c["status"], c["tested_in"]) for c in checkpoint["chunks"]
     ] == [
-        ("2021-12-30", "done", "chunks 2021-12-30..2021-12-31"),
-        ("2021-12-31", "done", "chunks 2021-12-30..2021-12-31"),
-        ("2022-01-01", "done", "chunks 2022-01-01..2022-01-02"),
-        ("2022-01-02", "done", "chunks 2022-01-01..2022-01-02"),
+        ("2021-12-30", "done", group),
+        ("2022-01-01", "done", group),
     ]
     built = audit_rows(project, WINDOW)
     assert built

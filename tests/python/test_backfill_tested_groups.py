@@ -1,7 +1,7 @@
-"""Day chunks with per-chunk tests: the days of a month are built by one
-``dbt build --selector backfill_chunk`` (one range replacement) and its chunk
-tests run once over them, each day judged on its own (var
-backfill_test_period). A day is done
+"""Chunks with per-chunk tests are built and tested in groups: the days of a
+month, or the months of a season, are built by one ``dbt build --selector
+backfill_chunk`` (one range replacement) and its chunk tests run once over
+them, each chunk judged on its own (var backfill_test_period). A chunk is done
 only after its group's tests passed: a failed group and a group cut short by a
 signal are rebuilt whole on resume, and end with the rows of the reference run.
 """
@@ -9,13 +9,16 @@ signal are rebuilt whole on resume, and end with the rows of the reference run.
 from __future__ import annotations
 
 import signal
+from datetime import date
 from pathlib import Path
 
 import pytest
 from runner_fixtures import (
     AUDIT,
+    END,
     PROBE_ENV,
     PROBE_TEST,
+    START,
     RunnerEnv,
     assert_same_summary,
     wait_for,
@@ -115,3 +118,55 @@ def test_sigterm_mid_group_leaves_no_untested_day_done_and_a_rerun_resumes(
     assert resumed is not None
     assert [c["status"] for c in resumed["chunks"]] == ["done"] * 4
     assert_same_summary(fresh, reference, window=DAYS)
+
+
+def test_month_chunks_of_a_season_are_one_group_judged_month_by_month(
+    fresh: RunnerEnv, reference: RunnerEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = {"start": START, "end": END}
+    months = ("--chunk-size", "month", "--skip-sample")
+    group = f"chunks {START}..{END}"
+    monkeypatch.setenv(PROBE_ENV, "2022-01-12")
+
+    code, output = fresh.run(*months, **window)
+
+    assert code == 1, output
+    assert "(failing days 2022-01-12)" in output
+    first = fresh.checkpoint()
+    assert first is not None
+    # December and January are one group (one season): January carries the
+    # failing test, December is not done either, and not judged clean
+    december, january = first["chunks"]
+    assert (january["start"], january["status"]) == ("2022-01-01", "failed")
+    assert [v["name"] for v in january["failed_tests"]] == [PROBE_TEST]
+    assert december["status"] == "failed" and december["failed_tests"] == []
+    assert "its group failed" in december["error"]
+    # the group's tests judged each month
+    (compiled,) = fresh.state.glob(
+        "dbt/*/target/compiled/**/pgs_played_has_minutes.sql"
+    )
+    text = compiled.read_text()
+    assert "as test_period" in text
+    assert "cast(game_date as date) as test_period" not in text
+    assert "cast(null as date) as test_period" not in text
+
+    monkeypatch.delenv(PROBE_ENV)
+    code, output = fresh.run(*months, **window)
+
+    assert code == 0, output
+    second = fresh.checkpoint()
+    assert second is not None
+    assert [(c["attempts"], c["tested_in"]) for c in second["chunks"]] == [
+        (2, group),
+        (2, group),
+    ]
+    per_month = dict(
+        fresh.query(
+            "select cast(date_trunc('month', game_date) as date), count(*) "
+            f"from {AUDIT} group by 1"
+        )
+    )
+    for chunk in second["chunks"]:
+        month_start = date.fromisoformat(chunk["start"]).replace(day=1)
+        assert chunk["rows_written"] == per_month[month_start]
+    assert_same_summary(fresh, reference, window=window)

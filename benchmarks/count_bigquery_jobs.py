@@ -48,6 +48,8 @@ sys.path[:0] = [
 ]
 
 from backfill_runner import runner as backfill_runner  # noqa: E402
+from backfill_runner.checkpoint import ChunkRecord  # noqa: E402
+from backfill_runner.chunks import TESTED_GROUPS, contiguous_runs  # noqa: E402
 from backfill_runner.dbt_session import DbtSession  # noqa: E402
 from backfill_runner.plan import ChunkSize, DateRange, split_range  # noqa: E402
 from backfill_runner.progress import Console  # noqa: E402
@@ -218,11 +220,26 @@ def change_raw_rows(client: Any, project: str) -> None:
     ).result()
 
 
+def build_units(window: DateRange, chunk_tests: bool) -> int:
+    """What the chunk step's jobs scale with over a window of month chunks: its
+    groups with per-chunk tests (a season each, one dbt build and one set of
+    test jobs), its chunks without them (one microbatch batch each)."""
+    records = [
+        ChunkRecord(start=chunk.start.isoformat(), end=chunk.end.isoformat())
+        for chunk in split_range(window, ChunkSize.MONTH)
+    ]
+    if not chunk_tests:
+        return len(records)
+    return len(contiguous_runs(records, TESTED_GROUPS[ChunkSize.MONTH].key))
+
+
 def render(
-    cases: list[tuple[str, Counting]], job_s: float, metadata_s: float, threads: int
+    cases: list[tuple[str, bool, Counting]],
+    job_s: float,
+    metadata_s: float,
+    threads: int,
 ) -> str:
     chunks = len(split_range(WINDOW, ChunkSize.MONTH))
-    full_chunks = len(split_range(FULL_WINDOW, ChunkSize.MONTH))
     out = [
         f"Window {WINDOW.start}..{WINDOW.end}, {chunks} month chunks. Query jobs "
         "by the dbt node that sent them (model, test, seed, operation: a "
@@ -231,7 +248,10 @@ def render(
         f"tests {threads} at a time.",
         "",
     ]
-    for title, counting in cases:
+    for title, chunk_tests, counting in cases:
+        unit = "group" if chunk_tests else "chunk"
+        units = build_units(WINDOW, chunk_tests)
+        full_units = build_units(FULL_WINDOW, chunk_tests)
         out += [
             f"### {title}",
             "",
@@ -262,15 +282,16 @@ def render(
         chunk_s = chunk.seconds(job_s, metadata_s, threads)
         fixed_s = seconds - chunk_s
         out += [
-            f"| one chunk (chunks / {chunks}) | {chunk.invocations / chunks:.1f} | "
-            f"{chunk.job_count / chunks:.1f} | {chunk.jobs['test'] / chunks:.1f} | "
-            f"{chunk.metadata / chunks:.1f} | {chunk.polls / chunks:.1f} | "
-            f"{chunk_s / chunks:.0f} |",
+            f"| one {unit} (chunks / {units}) | {chunk.invocations / units:.1f} | "
+            f"{chunk.job_count / units:.1f} | {chunk.jobs['test'] / units:.1f} | "
+            f"{chunk.metadata / units:.1f} | {chunk.polls / units:.1f} | "
+            f"{chunk_s / units:.0f} |",
             "",
-            f"Full window {FULL_WINDOW.start}..{FULL_WINDOW.end} ({full_chunks} "
-            f"month chunks), projected: {fixed_s:.0f} s outside the chunks + "
-            f"{full_chunks} x {chunk_s / chunks:.0f} s = "
-            f"**{(fixed_s + full_chunks * chunk_s / chunks) / 60:.1f} min**.",
+            f"Full window {FULL_WINDOW.start}..{FULL_WINDOW.end} "
+            f"({len(split_range(FULL_WINDOW, ChunkSize.MONTH))} month chunks, "
+            f"{full_units} {unit}s), projected: {fixed_s:.0f} s outside the "
+            f"chunks + {full_units} x {chunk_s / units:.0f} s = "
+            f"**{(fixed_s + full_units * chunk_s / units) / 60:.1f} min**.",
             "",
         ]
     return "\n".join(out)
@@ -318,14 +339,14 @@ def main(argv: list[str] | None = None) -> int:
                 code, counting = run_case(profiles, work / title[:20], chunk_tests)
                 if code != 0:
                     raise SystemExit(f"{title}: the runner exited {code}")
-                cases.append((title, counting))
+                cases.append((title, chunk_tests, counting))
     table = render(cases, args.job_latency, args.metadata_latency, args.threads)
     if args.statements is not None:
         args.statements.write_text(
             json.dumps(
                 {
                     title: {step: t.sent for step, t in counting.steps.items()}
-                    for title, counting in cases
+                    for title, _, counting in cases
                 },
                 indent=1,
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from dbt_common.events.base_types import EventMsg
 
@@ -64,14 +65,21 @@ def _calendar_month(day: date) -> tuple[int, int]:
     return day.year, day.month
 
 
+class TestedGroup(NamedTuple):
+    """Which chunks one dbt build builds and tests together."""
+
+    span: str  # as the console says it
+    key: Callable[[date], object]  # chunks of one key are one group
+
+
 # With per-chunk tests, consecutive pending chunks are built and tested by one
 # dbt build, each chunk judged on its own (var backfill_test_period): day
 # chunks a calendar month at a time, month chunks a season at a time. The
 # group is what a failure or a crash costs: about one month chunk's build for
 # a month of days, one work-table statement's season for months.
-TESTED_GROUPS: dict[ChunkSize, Callable[[date], object]] = {
-    ChunkSize.DAY: _calendar_month,
-    ChunkSize.MONTH: season_of,
+TESTED_GROUPS: dict[ChunkSize, TestedGroup] = {
+    ChunkSize.DAY: TestedGroup("a calendar month", _calendar_month),
+    ChunkSize.MONTH: TestedGroup("a season", season_of),
 }
 
 
@@ -190,9 +198,9 @@ def build_chunks(ctx: RunContext) -> None:
     progress = Progress(
         ctx.console, len(ctx.checkpoint.chunks), ctx.checkpoint.chunks_done
     )
-    group_of = TESTED_GROUPS.get(ctx.options.chunk_size)
-    if ctx.options.chunk_tests and group_of is not None:
-        for group in contiguous_runs(todo, group_of):
+    grouped = TESTED_GROUPS.get(ctx.options.chunk_size)
+    if ctx.options.chunk_tests and grouped is not None:
+        for group in contiguous_runs(todo, grouped.key):
             _tested_group(ctx, group, progress)
     elif ctx.microbatch:
         for run in contiguous_runs(todo):

@@ -27,7 +27,12 @@ from backfill_runner.bytes_estimate import (
     estimate_lines,
 )
 from backfill_runner.checkpoint import Checkpoint, ChunkStatus, RunStatus
-from backfill_runner.chunks import build_chunks, build_sample, build_upstream
+from backfill_runner.chunks import (
+    TESTED_GROUPS,
+    build_chunks,
+    build_sample,
+    build_upstream,
+)
 from backfill_runner.context import RunContext
 from backfill_runner.errors import (
     EXIT_OK,
@@ -228,10 +233,16 @@ def _report(
 
 
 def backfill(ctx: RunContext) -> int:
+    grouped = TESTED_GROUPS.get(ctx.options.chunk_size)
+    together = (
+        f" (built and tested {grouped.span} at a time)"
+        if grouped and ctx.options.chunk_tests
+        else ""
+    )
     ctx.console.info(
         f"backfill {MODEL_NAME} {ctx.window.label} on target "
-        f"{ctx.options.target} in {ctx.options.chunk_size} chunks, into the "
-        "audit copy first"
+        f"{ctx.options.target} in {ctx.options.chunk_size} chunks{together}, "
+        "into the audit copy first"
     )
     ctx.connect(audit=True)
     assert ctx.target is not None

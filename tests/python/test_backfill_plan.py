@@ -88,7 +88,7 @@ def test_tested_groups_are_a_month_of_days_and_a_season_of_months() -> None:
         ]
         return [
             f"{run[0].start}..{run[-1].end}"
-            for run in contiguous_runs(records, TESTED_GROUPS[size])
+            for run in contiguous_runs(records, TESTED_GROUPS[size].key)
         ]
 
     assert groups("2022-01-30", "2022-02-02", ChunkSize.DAY) == [

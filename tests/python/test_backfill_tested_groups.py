@@ -131,6 +131,7 @@ def test_month_chunks_of_a_season_are_one_group_judged_month_by_month(
     code, output = fresh.run(*months, **window)
 
     assert code == 1, output
+    assert "in month chunks (built and tested a season at a time)" in output
     assert "(failing days 2022-01-12)" in output
     first = fresh.checkpoint()
     assert first is not None

@@ -12,15 +12,7 @@
 {% macro diff_range(start_date, end_date, examples=3, live_schema='nba_analytics',
                     audit_schema='nba_backfill_audit') %}
     {%- if not execute -%}{{ return(none) }}{%- endif -%}
-    {%- set relations = backfill_summary_relations(
-        live_schema=live_schema, audit_schema=audit_schema
-    ) -%}
-    {%- if not relations.audit_exists -%}
-        {{ exceptions.raise_compiler_error(
-            "no audit copy " ~ relations.audit ~ " to compare: run the backfill "
-            ~ "(or dbt build --vars '{backfill_audit: true, ...}') first"
-        ) }}
-    {%- endif -%}
+    {%- set relations = backfill_audited_relations(live_schema, audit_schema) -%}
     {%- set predicate = backfill_runner_range_predicate(
         'game_date', start_date, end_date
     ) -%}
@@ -163,19 +155,7 @@
         'changed_columns': changed_columns,
         'examples': example_list,
     } -%}
-    {#- the raw state, and what the audit copy holds now: another run over an
-        overlapping range rewrites it, so a range validated earlier is
-        published only if it still holds the same rows. One query: on BigQuery
-        each is a job with its latency. -#}
-    {%- set state = run_query(
-        "select raw.*, (select " ~ dbt.hash(dbt.listagg(
-            'data_hash', "'|'", 'order by data_hash'
-        )) ~ " from " ~ relations.audit ~ " where " ~ predicate
-        ~ ") as audit_fingerprint from ("
-        ~ backfill_raw_state_sql(predicate) ~ ") as raw"
-    ).rows[0] -%}
-    {%- do result.update(backfill_raw_state_of([state[0], state[1], state[2]])) -%}
-    {%- do result.update({'audit_fingerprint': state[3]}) -%}
+    {%- do result.update(backfill_built_from(relations.audit, predicate)) -%}
     {%- do backfill_log_result('range diff', result) -%}
     {%- do log(
         'diff ' ~ relations.audit ~ ' vs ' ~ relations.live ~ ' over '
@@ -183,5 +163,59 @@
         ~ counts.removed ~ ' removed, ' ~ counts.changed ~ ' changed; '
         ~ 'changed per column ' ~ tojson(changed_columns), info=true
     ) -%}
+    {{ return(result) }}
+{% endmacro %}
+
+
+{#- The summary's relations, refusing when there is no audit copy to read. -#}
+{% macro backfill_audited_relations(live_schema, audit_schema) %}
+    {%- set relations = backfill_summary_relations(
+        live_schema=live_schema, audit_schema=audit_schema
+    ) -%}
+    {%- if not relations.audit_exists -%}
+        {{ exceptions.raise_compiler_error(
+            "no audit copy " ~ relations.audit ~ " to compare: run the backfill "
+            ~ "(or dbt build --vars '{backfill_audit: true, ...}') first"
+        ) }}
+    {%- endif -%}
+    {{ return(relations) }}
+{% endmacro %}
+
+
+{#- What an audit of a range stands on: the raw state (backfill_raw_state_sql),
+    and what the audit copy holds now (a digest of its row hashes over the
+    range): another run over an overlapping range rewrites it, so a range
+    validated earlier is published only if it still holds the same rows. One
+    query: on BigQuery each is a job with its latency. -#}
+{% macro backfill_built_from(audit_relation, predicate) %}
+    {%- set state = run_query(
+        "select raw.*, (select " ~ dbt.hash(dbt.listagg(
+            'data_hash', "'|'", 'order by data_hash'
+        )) ~ " from " ~ audit_relation ~ " where " ~ predicate
+        ~ ") as audit_fingerprint from ("
+        ~ backfill_raw_state_sql(predicate) ~ ") as raw"
+    ).rows[0] -%}
+    {%- set found = backfill_raw_state_of([state[0], state[1], state[2]]) -%}
+    {%- do found.update({'audit_fingerprint': state[3]}) -%}
+    {{ return(found) }}
+{% endmacro %}
+
+
+{#- What the audit of a range stands on now (backfill_built_from), without the
+    diff: a run that finds the range already built checks it before rebuilding
+    or testing anything. The runner reads the debug event "range built from
+    {json}".
+
+        dbt run-operation range_built_from \
+            --args '{start_date: 2022-01-10, end_date: 2022-01-16}'
+-#}
+{% macro range_built_from(start_date, end_date, audit_schema='nba_backfill_audit') %}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set relations = backfill_audited_relations('nba_analytics', audit_schema) -%}
+    {%- set result = backfill_built_from(
+        relations.audit,
+        backfill_runner_range_predicate('game_date', start_date, end_date)
+    ) -%}
+    {%- do backfill_log_result('range built from', result, info=true) -%}
     {{ return(result) }}
 {% endmacro %}

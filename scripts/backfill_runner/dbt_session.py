@@ -66,7 +66,14 @@ RANGE_FIGURES = "range figures"
 RANGE_DIFF = "range diff"
 RANGE_PUBLISH = "range publish"
 RANGE_ROLLBACK = "range rollback"
-LOGGED_RESULTS = (RANGE_FIGURES, RANGE_DIFF, RANGE_PUBLISH, RANGE_ROLLBACK)
+RANGE_BUILT_FROM = "range built from"
+LOGGED_RESULTS = (
+    RANGE_FIGURES,
+    RANGE_DIFF,
+    RANGE_PUBLISH,
+    RANGE_ROLLBACK,
+    RANGE_BUILT_FROM,
+)
 
 # Errors worth retrying: the connection or the service, never the SQL or the data.
 _TRANSIENT = re.compile(

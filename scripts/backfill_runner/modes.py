@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 from backfill_runner.acknowledged_defects import (
     console_lines,
@@ -43,10 +44,12 @@ from backfill_runner.figures import day_counts, month_figures
 from backfill_runner.lock import TargetLock, pid_is_running
 from backfill_runner.plan import DateRange, split_range
 from backfill_runner.publishing import (
+    BuiltFrom,
     RangeDiff,
     diff_range,
     new_publish_id,
     publish_range,
+    range_built_from,
     rollback_range,
 )
 from backfill_runner.report import ReportInput, ReportPaths, report_paths, write_report
@@ -122,7 +125,9 @@ def _show_diff(ctx: RunContext, diff: RangeDiff) -> None:
         )
 
 
-def _check_unchanged_since_audit(ctx: RunContext, diff: RangeDiff) -> None:
+def _check_unchanged_since_audit(
+    ctx: RunContext, built_from_now: Callable[[], BuiltFrom]
+) -> None:
     """A range built by an earlier run is tested and published again only if its
     raw rows are the ones it was built from and the audit copy still holds the
     rows that run built."""
@@ -135,14 +140,14 @@ def _check_unchanged_since_audit(ctx: RunContext, diff: RangeDiff) -> None:
                 "run it without --publish-only"
             )
         return
-    then = RangeDiff.from_dict(audited)
-    if then.built_from[:3] != diff.built_from[:3]:
+    then, now = RangeDiff.from_dict(audited).built_from, built_from_now()
+    if then.raw != now.raw:
         raise BackfillError(
             f"the raw data of {ctx.window.label} changed since it was audited "
-            f"(rows, newest load, sum of load times: {then.built_from[:3]} then, "
-            f"{diff.built_from[:3]} now); rebuild it with --no-resume"
+            f"(rows, newest load, sum of load times: {then.raw} then, "
+            f"{now.raw} now); rebuild it with --no-resume"
         )
-    if then.audit_fingerprint != diff.audit_fingerprint:
+    if then.audit_fingerprint != now.audit_fingerprint:
         raise BackfillError(
             f"the audit copy of {ctx.window.label} changed since it was audited "
             "(another run rebuilt part of it); rebuild it with --no-resume"
@@ -245,6 +250,11 @@ def backfill(ctx: RunContext) -> int:
     _start_or_resume(ctx)
     try:
         if ctx.checkpoint is not None and ctx.checkpoint.is_complete:
+            # refused before anything is rebuilt or tested; checked again on
+            # the diff, in case the raw data changes while this run tests it
+            _check_unchanged_since_audit(
+                ctx, lambda: range_built_from(ctx.session, ctx.window)
+            )
             ctx.console.info(
                 "every chunk of this range is already built into the audit copy; "
                 "nothing is rebuilt (--no-resume rebuilds it). Validating it again."
@@ -297,7 +307,7 @@ def _audit_and_publish(ctx: RunContext) -> int:
     if ctx.checkpoint.status is not RunStatus.RUNNING:
         # built by an earlier run: only worth testing or publishing if its raw
         # rows are the ones it was built from
-        _check_unchanged_since_audit(ctx, diff)
+        _check_unchanged_since_audit(ctx, lambda: diff.built_from)
     ctx.checkpoint.diff = diff.to_dict()
     failed = blocking(verdicts)
     published = None

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backfill_runner.dbt_session import (
+    RANGE_BUILT_FROM,
     RANGE_DIFF,
     RANGE_PUBLISH,
     RANGE_ROLLBACK,
@@ -18,6 +19,22 @@ from backfill_runner.dbt_session import (
 )
 from backfill_runner.plan import DateRange
 from backfill_runner.verdicts import pct
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltFrom:
+    """What an audit of a range stands on: the raw rows of the range (count,
+    newest load, sum of load times: a reload changes it) and a digest of the
+    audit copy's rows."""
+
+    raw_rows: int
+    raw_loaded_at: str | None
+    raw_load_seconds: int
+    audit_fingerprint: str | None
+
+    @property
+    def raw(self) -> tuple[int, str | None, int]:
+        return (self.raw_rows, self.raw_loaded_at, self.raw_load_seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +55,15 @@ class RangeDiff:
     audit_minutes_null: int
     changed_columns: dict[str, int] = field(default_factory=dict)
     examples: list[dict[str, str]] = field(default_factory=list)
-    # the raw rows the audit copy was built from: count, newest load, and the
-    # sum of their load times (a reload changes it)
+    # what the audit stands on (BuiltFrom)
     raw_rows: int = 0
     raw_loaded_at: str | None = None
     raw_load_seconds: int = 0
-    # a digest of the audit copy's row hashes over the range
     audit_fingerprint: str | None = None
 
     @property
-    def built_from(self) -> tuple[int, str | None, int, str | None]:
-        """What an audit stands on: the raw rows, and the audited rows."""
-        return (
+    def built_from(self) -> BuiltFrom:
+        return BuiltFrom(
             self.raw_rows,
             self.raw_loaded_at,
             self.raw_load_seconds,
@@ -93,6 +107,15 @@ def diff_range(session: DbtSession, window: DateRange) -> RangeDiff:
         {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
     )
     return RangeDiff.from_dict(invocation.last_logged(RANGE_DIFF))
+
+
+def range_built_from(session: DbtSession, window: DateRange) -> BuiltFrom:
+    """What the range's audit stands on now, without the diff (one query)."""
+    invocation = session.run_operation(
+        "range_built_from",
+        {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
+    )
+    return BuiltFrom(**invocation.last_logged(RANGE_BUILT_FROM))
 
 
 def new_publish_id(window: DateRange) -> str:

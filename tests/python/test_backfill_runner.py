@@ -701,6 +701,7 @@ def test_publish_only_refuses_a_range_whose_raw_data_or_audit_copy_changed(
     assert "raw data of" in output and "changed since it was audited" in output
     assert "--no-resume" in output
     assert env.table_hash() == live
+    _refused_before_any_rebuild(output)
 
     # the raw data back as audited, but part of the audit copy rewritten (as
     # another run over an overlapping range would)
@@ -716,6 +717,13 @@ def test_publish_only_refuses_a_range_whose_raw_data_or_audit_copy_changed(
     assert code == 1
     assert "the audit copy of 2022-01-10..2022-01-16 changed" in output
     assert env.table_hash() == live
+    _refused_before_any_rebuild(output)
+
+
+def _refused_before_any_rebuild(output: str) -> None:
+    """A refused run built, tested and diffed nothing (it costs one query)."""
+    for step in ("upstream:", "upstream tests", "final validation", "diff vs live"):
+        assert step not in output, output
 
 
 @pytest.mark.parametrize("moment", ["first chunk", "publish"])

@@ -22,7 +22,8 @@ def test_every_statement_of_a_chunk_prunes_partitions(
     as it sends them, each filter game_date with literal dates wherever they name
     the summary or a raw feed: the upstream work tables, the chunk's model (its
     MERGE into the audit copy) and tests, the final validation, the diff, the
-    publish with its backup, and the rollback. A name not filtered is a scan of
+    check of a rerun (range_built_from), the publish with its backup, and the
+    rollback. A name not filtered is a scan of
     every partition, billed."""
     chunk = PRUNED_CHUNK.as_vars()
     # the runner's own parse, with its base vars only (the range is given per
@@ -40,6 +41,8 @@ def test_every_statement_of_a_chunk_prunes_partitions(
         ("build", "--selector", "backfill_chunk", "--no-populate-cache"),
         ("test", "--selector", "backfill_final_validation"),
         ("run-operation", "diff_range", "--args", json.dumps(chunk)),
+        # a rerun of a range already built checks this before anything else
+        ("run-operation", "range_built_from", "--args", json.dumps(chunk)),
         (
             "run-operation",
             "publish_range",

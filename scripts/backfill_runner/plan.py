@@ -58,7 +58,8 @@ class DateRange:
         return self.start <= day <= self.end
 
     def as_vars(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """The dbt vars that scope a run to this range, and ``extra`` ones."""
+        """The range as dbt takes it (a run's vars, a run-operation's args),
+        with ``extra`` ones."""
         scope = {"start_date": self.start.isoformat(), "end_date": self.end.isoformat()}
         return {**scope, **(extra or {})}
 

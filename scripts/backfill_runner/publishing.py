@@ -104,7 +104,7 @@ class RangeDiff:
 def diff_range(session: DbtSession, window: DateRange) -> RangeDiff:
     invocation = session.run_operation(
         "diff_range",
-        {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
+        window.as_vars(),
     )
     return RangeDiff.from_dict(invocation.last_logged(RANGE_DIFF))
 
@@ -113,7 +113,7 @@ def range_built_from(session: DbtSession, window: DateRange) -> BuiltFrom:
     """What the range's audit stands on now, without the diff (one query)."""
     invocation = session.run_operation(
         "range_built_from",
-        {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
+        window.as_vars(),
     )
     return BuiltFrom(**invocation.last_logged(RANGE_BUILT_FROM))
 
@@ -128,11 +128,7 @@ def publish_range(
 ) -> dict[str, Any]:
     invocation = session.run_operation(
         "publish_range",
-        {
-            "start_date": window.start.isoformat(),
-            "end_date": window.end.isoformat(),
-            "publish_id": publish_id,
-        },
+        window.as_vars({"publish_id": publish_id}),
     )
     return invocation.last_logged(RANGE_PUBLISH)
 
@@ -140,6 +136,6 @@ def publish_range(
 def rollback_range(session: DbtSession, window: DateRange) -> dict[str, Any]:
     invocation = session.run_operation(
         "rollback_range",
-        {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()},
+        window.as_vars(),
     )
     return invocation.last_logged(RANGE_ROLLBACK)

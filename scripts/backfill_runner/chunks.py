@@ -272,13 +272,7 @@ def _batch_run(ctx: RunContext, records: list[ChunkRecord], progress: Progress) 
     reports failed after a signal arrived was cut short by it: it is recorded
     interrupted, never failed.
     """
-    assert ctx.checkpoint is not None
-    window = DateRange(records[0].range.start, records[-1].range.end)
-    label = f"chunks {window.label}"
-    for record in records:
-        record.start_attempt()
-    ctx.save()
-    progress.starting(records[0].range)
+    window, label = _start_run(ctx, records, progress)
 
     def on_event(message: EventMsg) -> None:
         if message.info.name != "LogBatchResult":
@@ -336,14 +330,8 @@ def _tested_group(
     summary's post-hook, and each chunk records its share of the group's
     build time.
     """
-    assert ctx.checkpoint is not None
-    window = DateRange(records[0].range.start, records[-1].range.end)
-    label = f"chunks {window.label}"
     started = time.monotonic()
-    for record in records:
-        record.start_attempt()
-    ctx.save()
-    progress.starting(records[0].range)
+    window, label = _start_run(ctx, records, progress)
     try:
         invocation, verdicts = build(
             ctx,
@@ -372,6 +360,19 @@ def _tested_group(
                 share,
             )
     _end_of_run(ctx, records)
+
+
+def _start_run(
+    ctx: RunContext, records: list[ChunkRecord], progress: Progress
+) -> tuple[DateRange, str]:
+    """Consecutive chunks marked running and saved before one dbt invocation
+    builds them all; the range they span and its label."""
+    window = DateRange(records[0].range.start, records[-1].range.end)
+    for record in records:
+        record.start_attempt()
+    ctx.save()
+    progress.starting(records[0].range)
+    return window, f"chunks {window.label}"
 
 
 def _daily_counts(

@@ -38,8 +38,8 @@
     of them, with this var set to the chunk size: every rule that aggregates
     rows (a rate, a count, a key) groups by the period as well, so each chunk
     gets the verdict it would get alone and a bad day cannot hide inside a good
-    month, nor a bad month inside a good season. Unset (a plain dbt build, every other step of the
-    runner) the whole scope is one period. -#}
+    month, nor a bad month inside a good season. Unset (a plain dbt build,
+    every other step of the runner) the whole scope is one period. -#}
 {% macro nba_test_period_unit() -%}
     {%- set unit = var('backfill_test_period', none) -%}
     {%- if unit not in [none, 'day', 'month'] -%}

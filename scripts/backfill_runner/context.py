@@ -82,9 +82,9 @@ class RunContext:
             and size in (ChunkSize.DAY, ChunkSize.MONTH)
         ):
             # the model turns microbatch, a batch per chunk, where its engine's
-            # strategy allows it (dbt has no week batches). Day chunks with
-            # per-chunk tests are built a month group per statement instead
-            # (chunks.py, _day_group)
+            # strategy allows it (dbt has no week batches). Day and month
+            # chunks with per-chunk tests are built a group per statement
+            # instead (chunks.py, TESTED_GROUPS)
             base_vars["backfill_batch_size"] = str(size)
         self.session.base_vars = base_vars
         self.session.parse()

@@ -19,83 +19,9 @@
     {%- set keys = ['game_id', 'player_lookup'] -%}
     {%- set columns = adapter.get_columns_in_relation(relations.audit)
         | map(attribute='name') | reject('in', keys) | list -%}
-    {%- set live_sql -%}
-        {%- if relations.live_exists -%}
-            select * from {{ relations.live }} where {{ predicate }}
-        {%- else -%}
-            select * from {{ relations.audit }} where 1 = 0
-        {%- endif -%}
-    {%- endset -%}
-    {%- set compared_sql -%}
-        with
-
-        audit_rows as (
-            select * from {{ relations.audit }} where {{ predicate }}
-        ),
-
-        live_rows as ({{ live_sql }}),
-
-        joined as (
-            select
-                coalesce(audit_rows.game_id, live_rows.game_id) as game_id,
-                coalesce(audit_rows.player_lookup, live_rows.player_lookup)
-                    as player_lookup,
-                audit_rows.game_id is not null as in_audit,
-                live_rows.game_id is not null as in_live,
-                audit_rows.minutes_played is null as audit_minutes_null,
-                live_rows.minutes_played is null as live_minutes_null,
-                {%- for column in columns %}
-                case
-                    when audit_rows.game_id is not null
-                        and live_rows.game_id is not null
-                        and audit_rows.{{ adapter.quote(column) }}
-                        is distinct from live_rows.{{ adapter.quote(column) }}
-                        then 1 else 0
-                end as changed__{{ column }}{{ ',' if not loop.last }}
-                {%- endfor %}
-            from audit_rows
-            full outer join live_rows
-                on
-                    audit_rows.game_id = live_rows.game_id
-                    and audit_rows.player_lookup = live_rows.player_lookup
-        ),
-
-        classified as (
-            select
-                *,
-                case
-                    when not in_live then 'added'
-                    when not in_audit then 'removed'
-                    when (
-                        {%- for column in columns %}
-                        changed__{{ column }}{{ ' +' if not loop.last }}
-                        {%- endfor %}
-                    ) > 0 then 'changed'
-                    else 'same'
-                end as change
-            from joined
-        )
-    {%- endset -%}
-    {%- set column_sums = [] -%}
-    {%- for column in columns -%}
-        {%- do column_sums.append(
-            'sum(changed__' ~ column ~ ') as changed__' ~ column
-        ) -%}
-    {%- endfor -%}
-    {%- set totals = run_query(compared_sql ~ "
-        select
-            count(*) as compared_keys,
-            sum(case when change = 'added' then 1 else 0 end) as added,
-            sum(case when change = 'removed' then 1 else 0 end) as removed,
-            sum(case when change = 'changed' then 1 else 0 end) as changed,
-            sum(case when in_live then 1 else 0 end) as live_rows,
-            sum(case when in_live and live_minutes_null then 1 else 0 end)
-                as live_minutes_null,
-            sum(case when in_audit then 1 else 0 end) as audit_rows,
-            sum(case when in_audit and audit_minutes_null then 1 else 0 end)
-                as audit_minutes_null,
-            " ~ column_sums | join(',\n            ') ~ "
-        from classified") -%}
+    {%- set totals = run_query(backfill_diff_classified_sql(
+        relations, predicate, columns, 'full outer'
+    ) ~ backfill_diff_totals_select(columns)) -%}
     {%- set row = totals.rows[0] -%}
     {%- set counts = {} -%}
     {%- for name in totals.column_names -%}
@@ -107,38 +33,9 @@
             {%- do changed_columns.update({column: counts['changed__' ~ column]}) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set changed_list = [] -%}
-    {%- for column in columns -%}
-        {%- do changed_list.append(
-            "case when changed__" ~ column ~ " = 1 then '" ~ column ~ " ' else '' end"
-        ) -%}
-    {%- endfor -%}
-    {%- set example_rows = run_query(compared_sql ~ ",
-        ranked as (
-            select
-                change,
-                game_id,
-                player_lookup,
-                concat(" ~ changed_list | join(', ') ~ ") as changed_columns,
-                row_number() over (
-                    partition by change order by game_id, player_lookup
-                ) as example_rank
-            from classified
-            where change != 'same'
-        )
-        select change, game_id, player_lookup, changed_columns
-        from ranked
-        where example_rank <= " ~ (examples | int) ~ "
-        order by change, game_id, player_lookup") -%}
-    {%- set example_list = [] -%}
-    {%- for example in example_rows.rows -%}
-        {%- do example_list.append({
-            'change': example[0],
-            'game_id': example[1],
-            'player_lookup': example[2],
-            'changed_columns': (example[3] or '') | trim,
-        }) -%}
-    {%- endfor -%}
+    {%- set example_list = backfill_diff_examples(
+        relations, predicate, columns, counts, examples | int
+    ) -%}
     {%- set result = {
         'start_date': start_date | string,
         'end_date': end_date | string,
@@ -167,6 +64,154 @@
 {% endmacro %}
 
 
+{#- The audit copy's and the live table's rows over the range, joined by key,
+    with which columns differ and the kind of change of each key. A full outer
+    join finds every kind; an inner join, only the keys in both (changed or
+    same), for the changed examples. -#}
+{% macro backfill_diff_classified_sql(relations, predicate, columns, join) %}
+    with
+
+    audit_rows as (
+        select * from {{ relations.audit }} where {{ predicate }}
+    ),
+
+    live_rows as (
+        {%- if relations.live_exists %}
+        select * from {{ relations.live }} where {{ predicate }}
+        {%- else %}
+        select * from {{ relations.audit }} where 1 = 0
+        {%- endif %}
+    ),
+
+    joined as (
+        select
+            coalesce(audit_rows.game_id, live_rows.game_id) as game_id,
+            coalesce(audit_rows.player_lookup, live_rows.player_lookup)
+                as player_lookup,
+            audit_rows.game_id is not null as in_audit,
+            live_rows.game_id is not null as in_live,
+            audit_rows.minutes_played is null as audit_minutes_null,
+            live_rows.minutes_played is null as live_minutes_null,
+            {%- for column in columns %}
+            case
+                when audit_rows.game_id is not null
+                    and live_rows.game_id is not null
+                    and audit_rows.{{ adapter.quote(column) }}
+                    is distinct from live_rows.{{ adapter.quote(column) }}
+                    then 1 else 0
+            end as changed__{{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from audit_rows
+        {{ join }} join live_rows
+            on
+                audit_rows.game_id = live_rows.game_id
+                and audit_rows.player_lookup = live_rows.player_lookup
+    ),
+
+    classified as (
+        select
+            *,
+            case
+                when not in_live then 'added'
+                when not in_audit then 'removed'
+                when (
+                    {%- for column in columns %}
+                    changed__{{ column }}{{ ' +' if not loop.last }}
+                    {%- endfor %}
+                ) > 0 then 'changed'
+                else 'same'
+            end as change
+        from joined
+    )
+{% endmacro %}
+
+
+{#- The diff's counts: one row, aggregated over the classified keys. -#}
+{% macro backfill_diff_totals_select(columns) %}
+    select
+        count(*) as compared_keys,
+        sum(case when change = 'added' then 1 else 0 end) as added,
+        sum(case when change = 'removed' then 1 else 0 end) as removed,
+        sum(case when change = 'changed' then 1 else 0 end) as changed,
+        sum(case when in_live then 1 else 0 end) as live_rows,
+        sum(case when in_live and live_minutes_null then 1 else 0 end)
+            as live_minutes_null,
+        sum(case when in_audit then 1 else 0 end) as audit_rows,
+        sum(case when in_audit and audit_minutes_null then 1 else 0 end)
+            as audit_minutes_null,
+        {%- for column in columns %}
+        sum(changed__{{ column }}) as changed__{{ column }}
+        {{- ',' if not loop.last }}
+        {%- endfor %}
+    from classified
+{% endmacro %}
+
+
+{#- The first keys (by game_id, player_lookup) of each kind of change that
+    occurred. Each kind is a top-n query of its own, run one after another:
+    added and removed keys from the keys alone, changed keys from the inner
+    join. A window over every changed key sorts them all, and at all of NBA
+    history that sort, like the kinds' joins run side by side in one query,
+    held more memory than the cap (benchmarks/README.md). -#}
+{% macro backfill_diff_examples(relations, predicate, columns, counts, examples) %}
+    {%- set keys_of = {
+        'audit': 'select game_id, player_lookup from ' ~ relations.audit
+            ~ ' where ' ~ predicate,
+        'live': 'select game_id, player_lookup from ' ~ relations.live
+            ~ ' where ' ~ predicate,
+    } -%}
+    {%- set queries = {} -%}
+    {%- for change, side, other in [
+        ('added', 'audit', 'live'), ('removed', 'live', 'audit')
+    ] -%}
+        {%- set only_here -%}
+            select
+                '{{ change }}' as change,
+                here.game_id,
+                here.player_lookup,
+                '' as changed_columns
+            from ({{ keys_of[side] }}) as here
+            {%- if relations.live_exists %}
+            left join ({{ keys_of[other] }}) as there
+                on
+                    here.game_id = there.game_id
+                    and here.player_lookup = there.player_lookup
+            where there.game_id is null
+            {%- endif %}
+            order by here.game_id, here.player_lookup
+            limit {{ examples }}
+        {%- endset -%}
+        {%- do queries.update({change: only_here}) -%}
+    {%- endfor -%}
+    {%- set names = [] -%}
+    {%- for column in columns -%}
+        {%- do names.append(
+            "case when changed__" ~ column ~ " = 1 then '" ~ column
+            ~ " ' else '' end"
+        ) -%}
+    {%- endfor -%}
+    {%- do queries.update({'changed': backfill_diff_classified_sql(
+            relations, predicate, columns, 'inner'
+        ) ~ "select change, game_id, player_lookup, concat("
+        ~ names | join(', ') ~ ") as changed_columns from classified "
+        ~ "where change = 'changed' order by game_id, player_lookup limit "
+        ~ examples
+    }) -%}
+    {%- set example_list = [] -%}
+    {%- for change in ['added', 'changed', 'removed'] if counts[change] > 0 -%}
+        {%- for example in run_query(queries[change]).rows -%}
+            {%- do example_list.append({
+                'change': example[0],
+                'game_id': example[1],
+                'player_lookup': example[2],
+                'changed_columns': (example[3] or '') | trim,
+            }) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(example_list) }}
+{% endmacro %}
+
+
 {#- The summary's relations, refusing when there is no audit copy to read. -#}
 {% macro backfill_audited_relations(live_schema, audit_schema) %}
     {%- set relations = backfill_summary_relations(
@@ -189,15 +234,34 @@
     query: on BigQuery each is a job with its latency. -#}
 {% macro backfill_built_from(audit_relation, predicate) %}
     {%- set state = run_query(
-        "select raw.*, (select " ~ dbt.hash(dbt.listagg(
-            'data_hash', "'|'", 'order by data_hash'
-        )) ~ " from " ~ audit_relation ~ " where " ~ predicate
+        "select raw.*, (select " ~ backfill_hash_digest('data_hash')
+        ~ " from " ~ audit_relation ~ " where " ~ predicate
         ~ ") as audit_fingerprint from ("
         ~ backfill_raw_state_sql(predicate) ~ ") as raw"
     ).rows[0] -%}
     {%- set found = backfill_raw_state_of([state[0], state[1], state[2]]) -%}
     {%- do found.update({'audit_fingerprint': state[3]}) -%}
     {{ return(found) }}
+{% endmacro %}
+
+
+{#- A digest of a column of hex hashes that does not depend on row order and
+    takes constant memory: the row count and the sums of two 32-bit slices of
+    the hashes. An ordered string_agg of every hash is an aggregate DuckDB does
+    not spill: at all of NBA history it alone held 787 MiB under the 512 MB
+    cap. Each slice is below 2^32, so a sum fits INT64 up to 2^31 rows. -#}
+{% macro backfill_hash_digest(column) %}
+    {%- set parts = [dbt.cast('count(*)', dbt.type_string())] -%}
+    {%- for first in [1, 9] -%}
+        {%- set slice = dbt.cast(
+            dbt.concat(["'0x'", 'substr(' ~ column ~ ', ' ~ first ~ ', 8)']),
+            dbt.type_bigint()
+        ) -%}
+        {%- do parts.extend(["'-'", dbt.cast(
+            'coalesce(sum(' ~ slice ~ '), 0)', dbt.type_string()
+        )]) -%}
+    {%- endfor -%}
+    {{ return(dbt.concat(parts)) }}
 {% endmacro %}
 
 

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import signal
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -242,6 +243,57 @@ def test_one_changed_raw_value_shows_exactly_that_row_and_column(
     assert "| plus_minus | 1 |" in markdown
     assert "audited, not published (--no-publish)" in output
     assert env.table_hash() == live  # a plan publishes nothing
+
+
+def test_the_diff_names_the_first_keys_of_each_kind_of_change(
+    reference: RunnerEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each kind's examples are its first keys by (game_id, player_lookup), each
+    from a query of its own, and a kind that did not occur has none."""
+    from backfill_runner.dbt_session import DbtSession
+    from backfill_runner.plan import DateRange
+    from backfill_runner.publishing import diff_range
+
+    env = copy_env(reference, tmp_path)
+    keys = env.query(
+        f"select game_id, player_lookup from {AUDIT} where {PUBLISHED} "
+        "and plus_minus is not null order by player_lookup desc, game_id limit 12"
+    )
+    added, removed, changed = keys[:5], keys[5:7], keys[7:]
+
+    def where(picked: list[tuple[str, str]]) -> str:
+        return " or ".join(
+            f"(game_id = '{g}' and player_lookup = '{p}')" for g, p in picked
+        )
+
+    env.execute(f"delete from {SUMMARY} where {where(added)}")
+    env.execute(f"delete from {AUDIT} where {where(removed)}")
+    env.execute(
+        f"update {AUDIT} set plus_minus = plus_minus + 1 where {where(changed)}"
+    )
+    monkeypatch.setenv("NBA_DUCKDB_PATH", str(env.db))
+    session = DbtSession(env.project, env.profiles, "duckdb", tmp_path / "dbt")
+    window = DateRange(
+        date.fromisoformat(ONE_CHUNK["start"]), date.fromisoformat(ONE_CHUNK["end"])
+    )
+
+    diff = diff_range(session, window)
+
+    assert (diff.added, diff.removed, diff.changed) == (5, 2, 5)
+    expected = (
+        [("added", g, p, "") for g, p in sorted(added)[:3]]
+        + [("changed", g, p, "plus_minus") for g, p in sorted(changed)[:3]]
+        + [("removed", g, p, "") for g, p in sorted(removed)]
+    )
+    assert [
+        (e["change"], e["game_id"], e["player_lookup"], e["changed_columns"])
+        for e in diff.examples
+    ] == expected
+
+    env.execute(f"delete from {AUDIT} where {where(added)}")
+    assert [e["change"] for e in diff_range(session, window).examples] == [
+        "changed", "changed", "changed", "removed", "removed"
+    ]  # fmt: skip
 
 
 def test_inline_upstream_writes_the_same_rows_as_staged_work_tables(

@@ -1,7 +1,8 @@
 """The backfill runner on the emulator: two day chunks built and tested in the
 audit copy, diffed and published; a rerun over unchanged raw data, a plan, a
-publish without rebuild, a rollback; one chunk rerun; ``diff_range`` by hand; a
-row that vanished from raw leaving the summary. Each test compares the table
+publish without rebuild, a rollback; one chunk rerun; ``diff_range`` by hand,
+and its examples of each kind of change; a row that vanished from raw leaving
+the summary. Each test compares the table
 with a fresh build of its range or with rows it read itself before its change.
 """
 
@@ -145,6 +146,74 @@ def test_diff_range_runs_by_hand(built: EmulatorProject) -> None:
         json.dumps(RUNNER_RANGE.as_vars()),
     )
     assert result.success, describe_failure(result)
+
+
+def test_diff_range_names_the_first_keys_of_each_kind_on_bigquery(
+    built: EmulatorProject,
+) -> None:
+    """Each kind's examples query (keys only for added and removed, the inner
+    join for changed) and the fingerprint run on BigQuery SQL, over copies of
+    the live rows in datasets of their own (the shared build stays as it is)."""
+    project, summary = built.emulator.project, built.summary_table_id()
+    table = summary.rsplit(".", 1)[1]
+    keys = built.query(
+        f"select game_id, player_lookup from `{summary}` "
+        f"where {RUNNER_RANGE.between()} and plus_minus is not null "
+        "order by player_lookup desc, game_id limit 9"
+    )
+    added, removed, changed = keys[:4], keys[4:6], keys[6:]
+
+    def keyed(picked: list[tuple[str, str]]) -> str:
+        return "concat(game_id, '|', player_lookup) in ({})".format(
+            ", ".join(f"'{g}|{p}'" for g, p in picked)
+        )
+
+    copies = {
+        "diff_check_live": f"select * from `{summary}` where not {keyed(added)}",
+        "diff_check_audit": (
+            "select * replace (if("
+            f"{keyed(changed)}, plus_minus + 1, plus_minus) as plus_minus) "
+            f"from `{summary}` where not {keyed(removed)}"
+        ),
+    }
+    for dataset, select in copies.items():
+        built.client.create_dataset(f"{project}.{dataset}", exists_ok=True)
+        built.execute(
+            f"create or replace table `{project}.{dataset}.{table}` as "
+            f"{select} and {RUNNER_RANGE.between()}"
+        )
+    logged: list[str] = []
+
+    result = built.dbt(
+        "run-operation",
+        "diff_range",
+        "--args",
+        json.dumps(
+            {
+                **RUNNER_RANGE.as_vars(),
+                "live_schema": "diff_check_live",
+                "audit_schema": "diff_check_audit",
+            }
+        ),
+        callbacks=[lambda event: logged.append(str(getattr(event.data, "msg", "")))],
+    )
+
+    assert result.success, describe_failure(result)
+    (payload,) = [m for m in logged if m.startswith("range diff {")]
+    diff = json.loads(payload.removeprefix("range diff "))
+    assert (diff["added"], diff["removed"], diff["changed"]) == (4, 2, 3)
+    assert diff["changed_columns"] == {"plus_minus": 3}
+    assert [
+        (e["change"], e["game_id"], e["player_lookup"], e["changed_columns"])
+        for e in diff["examples"]
+    ] == (
+        [("added", g, p, "") for g, p in sorted(added)[:3]]
+        + [("changed", g, p, "plus_minus") for g, p in sorted(changed)]
+        + [("removed", g, p, "") for g, p in sorted(removed)]
+    )
+    # the fingerprint: the row count, then two sums of 32-bit hash slices
+    count, *sums = (int(part) for part in diff["audit_fingerprint"].split("-"))
+    assert count == diff["audit_rows"] and all(0 < s < count * 2**32 for s in sums)
 
 
 def test_row_vanished_from_raw_vanishes_after_rerun(built: EmulatorProject) -> None:

@@ -22,7 +22,9 @@ from backfill_runner.verdicts import TestVerdict
 
 # 2: write-audit-publish (chunks go to the audit copy; publishes are recorded
 # in the database, not here)
-FORMAT_VERSION = 2
+# 3: the audit copy's fingerprint is the row count and two sums of hash slices
+# (backfill_hash_digest), not an md5 of every hash: a format 2 one never matches
+FORMAT_VERSION = 3
 
 
 def now_iso() -> str:
@@ -179,7 +181,10 @@ class Checkpoint:
     def from_dict(cls, data: dict[str, Any]) -> Checkpoint:
         values = dict(data)
         if values.get("version") != FORMAT_VERSION:
-            raise ValueError(f"checkpoint format {values.get('version')} is unknown")
+            raise ValueError(
+                f"checkpoint format {values.get('version')} is not the format "
+                f"this version reads ({FORMAT_VERSION})"
+            )
         values["chunk_size"] = ChunkSize(values["chunk_size"])
         values["status"] = RunStatus(values["status"])
         values["chunks"] = [ChunkRecord.from_dict(item) for item in values["chunks"]]

@@ -46,6 +46,21 @@ def test_checkpoint_round_trips_and_leaves_no_temp_files(tmp_path: Path) -> None
     assert [p.name for p in store.path.parent.iterdir()] == ["range.json"]
 
 
+def test_a_checkpoint_of_an_earlier_format_is_refused_naming_both_formats(
+    tmp_path: Path,
+) -> None:
+    # format 2 recorded the audit copy's fingerprint as an md5 of every hash;
+    # compared with today's digest it would read as an audit copy rewritten
+    store = CheckpointStore(tmp_path / "range.json")
+    store.save(_checkpoint())
+    data = json.loads(store.path.read_text())
+    store.path.write_text(json.dumps({**data, "version": 2}))
+    with pytest.raises(
+        ValueError, match=r"format 2 is not the format this version reads \(3\)"
+    ):
+        store.load()
+
+
 def test_a_crash_while_saving_keeps_the_old_checkpoint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -104,6 +104,17 @@ def is_transient(message: str) -> bool:
     return bool(_TRANSIENT.search(message))
 
 
+def logged_result(message: EventMsg) -> tuple[str, dict[str, Any]] | None:
+    """The structured result a macro logged in one event (backfill_log_result:
+    one of LOGGED_RESULTS, a space, then JSON), as (prefix, payload)."""
+    if message.info.name not in ("JinjaLogDebug", "JinjaLogInfo"):
+        return None
+    prefix, _, payload = str(message.data.msg).partition(" {")
+    if prefix not in LOGGED_RESULTS or not payload:
+        return None
+    return prefix, json.loads("{" + payload)
+
+
 @dataclass(frozen=True, slots=True)
 class NodeOutcome:
     """One node of a dbt result: a model, a test, a unit test or a hook."""
@@ -216,10 +227,9 @@ class DbtSession:
             self.parse_notes.append(str(message.info.msg))
         elif message.info.name in _ERROR_EVENTS:
             self._errors.append(str(getattr(message.data, "exc", "") or message.data))
-        elif message.info.name in ("JinjaLogDebug", "JinjaLogInfo"):
-            prefix, _, payload = str(message.data.msg).partition(" {")
-            if prefix in LOGGED_RESULTS and payload:
-                self._logged.setdefault(prefix, []).append(json.loads("{" + payload))
+        elif (logged := logged_result(message)) is not None:
+            prefix, payload = logged
+            self._logged.setdefault(prefix, []).append(payload)
 
     def parse(self) -> None:
         """Parse the project once; every later invocation reuses the manifest.

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
+from backfill_runner.dbt_session import RANGE_DIFF, logged_result
 from bq_checks import (
     assert_runner_ok,
     assert_same_rows,
@@ -182,7 +184,12 @@ def test_diff_range_names_the_first_keys_of_each_kind_on_bigquery(
             f"create or replace table `{project}.{dataset}.{table}` as "
             f"{select} and {RUNNER_RANGE.between()}"
         )
-    logged: list[str] = []
+    diffs: list[dict[str, Any]] = []
+
+    def keep_diff(event: Any) -> None:
+        logged = logged_result(event)
+        if logged is not None and logged[0] == RANGE_DIFF:
+            diffs.append(logged[1])
 
     result = built.dbt(
         "run-operation",
@@ -195,12 +202,11 @@ def test_diff_range_names_the_first_keys_of_each_kind_on_bigquery(
                 "audit_schema": "diff_check_audit",
             }
         ),
-        callbacks=[lambda event: logged.append(str(getattr(event.data, "msg", "")))],
+        callbacks=[keep_diff],
     )
 
     assert result.success, describe_failure(result)
-    (payload,) = [m for m in logged if m.startswith("range diff {")]
-    diff = json.loads(payload.removeprefix("range diff "))
+    (diff,) = diffs
     assert (diff["added"], diff["removed"], diff["changed"]) == (4, 2, 3)
     assert diff["changed_columns"] == {"plus_minus": 3}
     assert [

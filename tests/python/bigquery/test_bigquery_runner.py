@@ -139,23 +139,14 @@ def test_runner_rerun_of_one_chunk_then_rollback(built: EmulatorProject) -> None
     assert_same_rows(built.summary_rows(), before, "rows after the rollback")
 
 
-def test_diff_range_runs_by_hand(built: EmulatorProject) -> None:
-    """The runner's diff is a plain dbt run-operation on BigQuery too."""
-    result = built.dbt(
-        "run-operation",
-        "diff_range",
-        "--args",
-        json.dumps(RUNNER_RANGE.as_vars()),
-    )
-    assert result.success, describe_failure(result)
-
-
 def test_diff_range_names_the_first_keys_of_each_kind_on_bigquery(
     built: EmulatorProject,
 ) -> None:
-    """Each kind's examples query (keys only for added and removed, the inner
-    join for changed) and the fingerprint run on BigQuery SQL, over copies of
-    the live rows in datasets of their own (the shared build stays as it is)."""
+    """The runner's diff is a plain dbt run-operation on BigQuery too: each
+    kind's examples query (keys only for added and removed, the inner join for
+    changed) and the fingerprint run on BigQuery SQL, over copies of the live
+    rows in datasets of their own (the shared build stays as it is, and the
+    test needs no earlier test's audit copy)."""
     project, summary = built.emulator.project, built.summary_table_id()
     table = summary.rsplit(".", 1)[1]
     keys = built.query(

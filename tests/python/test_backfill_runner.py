@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import signal
 from datetime import date
 from pathlib import Path
@@ -34,6 +33,7 @@ from runner_fixtures import (
     chunks_done,
     copy_env,
     log_has,
+    make_env,
     wait_for,
 )
 
@@ -644,10 +644,16 @@ def test_sigterm_mid_microbatch_run_always_exits_130_interrupted(
 
 
 @pytest.mark.parametrize("moment", ["first chunk", "publish"])
-def test_kill_9_leaves_live_before_or_after_and_a_rerun_finishes(
+def test_kill_9_leaves_live_before_or_after_and_either_rerun_finishes(
     reference: RunnerEnv, tmp_path: Path, moment: str
 ) -> None:
-    env = copy_env(reference, tmp_path)
+    """kill -9 after the first chunk or at the publish leaves the live table as
+    it was or as the reference has it. Either rerun finishes the range: one
+    with the state folder, and one on a copy of the database whose state
+    folder was lost, after which --rollback brings back the rows from before
+    any backfill (issue: a second backup used to overwrite the first with
+    half-written rows). One killed run serves both reruns."""
+    env = copy_env(reference, tmp_path / "killed")
     _incident(env)
     before = env.table_hash()
     after = reference.table_hash()
@@ -655,10 +661,20 @@ def test_kill_9_leaves_live_before_or_after_and_a_rerun_finishes(
     _kill_9_at(env, log, moment)
 
     assert env.table_hash() in (before, after), log.read_text()
+    lost = make_env(
+        tmp_path / "state_lost", env.db, env.project, env.profiles
+    )  # the database as the kill left it, no state folder
 
     code, output = env.run("--skip-sample", **SUB)
     assert code == 0, output
     assert env.table_hash() == after
+
+    code, output = lost.run("--skip-sample", **SUB)
+    assert code == 0, output
+    assert lost.table_hash() == after
+    code, output = lost.run("--rollback", **SUB)
+    assert code == 0, output
+    assert lost.table_hash() == before
 
 
 def test_kill_9_then_rerun_gives_identical_rows_and_a_second_runner_is_refused(
@@ -776,26 +792,3 @@ def _refused_before_any_rebuild(output: str) -> None:
     """A refused run built, tested and diffed nothing (it costs one query)."""
     for step in ("upstream:", "upstream tests", "final validation", "diff vs live"):
         assert step not in output, output
-
-
-@pytest.mark.parametrize("moment", ["first chunk", "publish"])
-def test_a_lost_state_folder_never_costs_the_rows_a_rollback_restores(
-    reference: RunnerEnv, tmp_path: Path, moment: str
-) -> None:
-    """kill -9, the state folder lost, a rerun, then --rollback: the rows from
-    before any backfill come back (issue: a second backup used to overwrite
-    the first with half-written rows)."""
-    env = copy_env(reference, tmp_path)
-    _incident(env)
-    original = env.table_hash()
-    log = tmp_path / "killed.log"
-    _kill_9_at(env, log, moment)
-    shutil.rmtree(env.state)
-
-    code, output = env.run("--skip-sample", **SUB)
-    assert code == 0, output
-    assert env.table_hash() == reference.table_hash()
-
-    code, output = env.run("--rollback", **SUB)
-    assert code == 0, output
-    assert env.table_hash() == original

@@ -266,9 +266,10 @@ def assert_same_summary(
     assert rows == expected
 
 
-def copy_env(reference: RunnerEnv, base: Path) -> RunnerEnv:
-    """A new env on a copy of the reference's database (live table included)."""
-    return make_env(base, reference.db, reference.project, reference.profiles)
+def copy_env(source: RunnerEnv, base: Path) -> RunnerEnv:
+    """A new env on a copy of an env's database (live table included), with a
+    state folder of its own."""
+    return make_env(base, source.db, source.project, source.profiles)
 
 
 def log_has(log: Path, text: str) -> bool:

@@ -33,7 +33,6 @@ from runner_fixtures import (
     chunks_done,
     copy_env,
     log_has,
-    make_env,
     wait_for,
 )
 
@@ -661,9 +660,8 @@ def test_kill_9_leaves_live_before_or_after_and_either_rerun_finishes(
     _kill_9_at(env, log, moment)
 
     assert env.table_hash() in (before, after), log.read_text()
-    lost = make_env(
-        tmp_path / "state_lost", env.db, env.project, env.profiles
-    )  # the database as the kill left it, no state folder
+    # the database as the kill left it, without its state folder
+    lost = copy_env(env, tmp_path / "state_lost")
 
     code, output = env.run("--skip-sample", **SUB)
     assert code == 0, output
